@@ -1,0 +1,30 @@
+# The two commands of the README, and the set-up they share.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+ARGS   ?=
+
+.PHONY: setup regress test approve bench soak clean
+
+setup: $(VENV)/.installed
+	@$(PY) -m regress.browser --ensure
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+## make regress: the regression suite against the demo site (or BASE_URL=...)
+regress: setup
+	$(PYTEST) tests/regression $(if $(BASE_URL),--base-url $(BASE_URL)) $(ARGS)
+
+## make test: the project's own tests, which include the regression suite
+test: setup
+	$(PYTEST) tests $(ARGS)
+
+bench: setup
+	$(PY) benchmarks/bench_diff.py
+
+clean:
+	rm -rf $(VENV) reports test-results

@@ -1,0 +1,52 @@
+"""python -m demo_site [--port 8000] [--host 127.0.0.1] [--mutation NAME] [--articles N] ..."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import mutations
+from .content import generated_article_paths
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m demo_site", description="Serve the Korea Times demo replica.")
+    p.add_argument("--port", type=int, default=8000, help="port (0 = pick a free one); default 8000")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--mutation", default=None, help="serve a deliberate defect (see --list-mutations)")
+    p.add_argument("--articles", type=int, default=0, metavar="N", help="add N generated articles (load tests)")
+    p.add_argument("--font-delay", type=float, default=0.3, help="seconds to delay the Lora font (default 0.3)")
+    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument("--list-mutations", action="store_true", help="print mutation names and exit")
+    p.add_argument("--list-articles", action="store_true",
+                   help="print the paths of the N generated articles (--articles N) and exit")
+    args = p.parse_args(argv)
+
+    if args.list_mutations:
+        for name in mutations.names():
+            m = mutations.REGISTRY[name]
+            print(f"{name}\t{','.join(sorted(m.expected_kinds))}\t{m.description}")
+        return 0
+    if args.list_articles:
+        print("\n".join(generated_article_paths(args.articles)))
+        return 0
+    if args.mutation is not None and args.mutation not in mutations.REGISTRY:
+        print(f"error: unknown mutation {args.mutation!r}; valid names: {', '.join(mutations.names())}",
+              file=sys.stderr)
+        return 2
+
+    from .server import DemoSite
+    site = DemoSite(port=args.port, host=args.host, mutation=args.mutation, articles=args.articles,
+                    font_delay=args.font_delay, verbose=args.verbose)
+    site.start()
+    print(f"Serving demo site at {site.url}/", flush=True)
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

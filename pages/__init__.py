@@ -1,0 +1,5 @@
+"""Page objects: regions with one root locator each; locators and verbs only."""
+from .base import ArticlePage, BasePage
+from .components import COMPONENTS, locate
+
+__all__ = ["ArticlePage", "BasePage", "COMPONENTS", "locate"]

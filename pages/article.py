@@ -1,0 +1,153 @@
+"""The article: headline, dates, tools (print, font size), photo, byline, body."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .region import Region
+
+
+class Article(Region):
+    root_selector = "#article"
+
+    @property
+    def category(self):
+        return self.find(".view_cate")
+
+    @property
+    def headline(self):
+        return self.find(".view_headline h1")
+
+    @property
+    def dates(self):
+        return self.find(".view_date")
+
+    @property
+    def posted(self):
+        return self.find(".view_posted")
+
+    @property
+    def updated(self):
+        return self.find(".view_updated")
+
+    @property
+    def tools(self):
+        return self.find(".view_tools")
+
+    @property
+    def print_button(self):
+        return self.find("button.btn_print")
+
+    @property
+    def font_up_button(self):
+        return self.find("button.btn_font_up")
+
+    @property
+    def font_down_button(self):
+        return self.find("button.btn_font_down")
+
+    @property
+    def photo(self):
+        return self.find("figure.view_photo")
+
+    @property
+    def photo_image(self):
+        return self.find("figure.view_photo img")
+
+    @property
+    def caption(self):
+        return self.find("figure.view_photo figcaption")
+
+    @property
+    def sub_headline(self):
+        return self.find(".view_sub_headline")
+
+    @property
+    def byline(self):
+        return self.find(".view_byline")
+
+    @property
+    def body(self):
+        return self.find("#startts")
+
+    @property
+    def paragraphs(self):
+        # Only the article's own paragraphs, not the related box inside the body.
+        return self.find("#startts > p")
+
+    @property
+    def related(self):
+        return self.find("aside.view_related")
+
+    @property
+    def reporter(self):
+        return self.find(".view_reporter")
+
+    @property
+    def links(self):
+        return self.find("a[href]")
+
+    def body_font_px(self) -> float:
+        return _font_px(self.body)
+
+    def font_up(self) -> float:
+        return self._step_font(self.font_up_button)
+
+    def font_down(self) -> float:
+        return self._step_font(self.font_down_button)
+
+    def _step_font(self, button) -> float:
+        """Click a font button; return the body size once the click has been handled.
+
+        The handler runs synchronously on click, so the size is read after the
+        click resolves; a button that does nothing simply returns the same size."""
+        button.click()
+        self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+        return self.body_font_px()
+
+    def open_print_view(self) -> Page:
+        """Click Print Preview; return the page the print view opened in
+        (a popup, or this page if the site navigates in place)."""
+        try:
+            with self.page.context.expect_event("page", timeout=3000) as popup_info:
+                self.print_button.click()
+        except PlaywrightTimeout:
+            # No popup: the site navigated in place (or did nothing; the caller decides).
+            self.page.wait_for_load_state("load")
+            return self.page
+        popup = popup_info.value
+        popup.wait_for_load_state("load")
+        return popup
+
+
+def _font_px(locator) -> float:
+    value = locator.evaluate("el => getComputedStyle(el).fontSize")
+    match = re.fullmatch(r"([\d.]+)px", value)
+    return float(match.group(1)) if match else float("nan")
+
+
+class ShareBar(Region):
+    root_selector = "#article .sns_area"
+
+    NETWORKS = ("facebook", "twitter", "kakaolink", "whatsapp", "reddit", "mailto", "link")
+
+    @property
+    def buttons(self):
+        return self.find("li > a, li > button")
+
+    @property
+    def links(self):
+        return self.find("a[href]")
+
+    def network(self, name: str):
+        return self.find(f".sns_{name}")
+
+    @property
+    def copy_toast(self):
+        return self.page.locator("#copy_toast")
+
+    def copy_link(self) -> None:
+        self.network("link").click()
+        self.copy_toast.wait_for(state="visible", timeout=3000)

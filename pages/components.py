@@ -1,0 +1,63 @@
+"""The names scenarios use for components, each mapped to its page-object locator.
+
+This is the one vocabulary between YAML and the DOM: scenarios say
+``top_ten.items``; only ``pages/`` knows the selector behind it.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from playwright.sync_api import Locator
+
+from .base import ArticlePage
+
+
+class Component(NamedTuple):
+    description: str
+    locate: Callable[[ArticlePage], Locator]
+
+
+COMPONENTS: dict[str, Component] = {
+    "page": Component("the whole document body", lambda p: p.page.locator("body")),
+    "menu": Component("the header: top bar, section nav, date line, sub-nav", lambda p: p.menu.root),
+    "menu.top_bar": Component("logo, search, all menu, member links", lambda p: p.menu.top_bar),
+    "menu.logo": Component("the logo link", lambda p: p.menu.logo),
+    "menu.gnb": Component("the section nav", lambda p: p.menu.gnb),
+    "menu.gnb.links": Component("the links of the section nav", lambda p: p.menu.gnb_links),
+    "menu.sub_nav": Component("the current section's sub-nav", lambda p: p.menu.sub_nav.root),
+    "menu.overlay": Component("the all-menu overlay", lambda p: p.menu.overlay.root),
+    "menu.overlay.sections": Component("the overlay's sections", lambda p: p.menu.overlay.sections.locator),
+    "menu.search": Component("the search layer", lambda p: p.menu.search.root),
+    "date_line": Component("the live date line", lambda p: p.menu.date_line),
+    "trending": Component("the trending layer", lambda p: p.trending.root),
+    "trending.items": Component("the trending stories", lambda p: p.trending.items.locator),
+    "article": Component("the article", lambda p: p.article.root),
+    "article.category": Component("the category label", lambda p: p.article.category),
+    "article.headline": Component("the headline", lambda p: p.article.headline),
+    "article.dates": Component("posted and updated dates", lambda p: p.article.dates),
+    "article.tools": Component("print and font buttons", lambda p: p.article.tools),
+    "article.photo": Component("lead photo with caption", lambda p: p.article.photo),
+    "article.caption": Component("the photo caption", lambda p: p.article.caption),
+    "article.sub_headline": Component("the sub-headline", lambda p: p.article.sub_headline),
+    "article.byline": Component("the byline", lambda p: p.article.byline),
+    "article.body": Component("the article body", lambda p: p.article.body),
+    "article.paragraphs": Component("the body paragraphs", lambda p: p.article.paragraphs),
+    "article.related": Component("the related-article box", lambda p: p.article.related),
+    "article.reporter": Component("the reporter footer", lambda p: p.article.reporter),
+    "share_bar": Component("the share bar", lambda p: p.share_bar.root),
+    "share_bar.buttons": Component("the share buttons", lambda p: p.share_bar.buttons),
+    "sidebar": Component("the side widget column", lambda p: p.sidebar),
+    "top_ten": Component("the Top 10 Stories widget", lambda p: p.top_ten.root),
+    "top_ten.items": Component("the Top 10 entries", lambda p: p.top_ten.items.locator),
+    "top_five": Component("the Top 5 Entertainment News widget", lambda p: p.top_five.root),
+    "top_five.items": Component("the Top 5 entries", lambda p: p.top_five.items.locator),
+    "darkroom": Component("the Darkroom widget", lambda p: p.darkroom.root),
+    "darkroom.items": Component("the Darkroom galleries", lambda p: p.darkroom.items.locator),
+    "footer": Component("the footer", lambda p: p.footer.root),
+    "footer.imprint": Component("the imprint lines", lambda p: p.footer.imprint),
+    "footer.links": Component("the footer link groups", lambda p: p.footer.link_area),
+}
+
+
+def locate(page: ArticlePage, name: str) -> Locator:
+    return COMPONENTS[name].locate(page)

@@ -1,0 +1,38 @@
+"""The footer: imprint lines and link groups."""
+from __future__ import annotations
+
+from .region import Region, RegionList
+
+
+class FooterGroup(Region):
+    @property
+    def title(self) -> str:
+        return self.find("h4").inner_text().strip()
+
+    @property
+    def link_texts(self) -> list[str]:
+        return [t.strip() for t in self.find("ul li a").all_inner_texts()]
+
+
+class Footer(Region):
+    root_selector = "#footer"
+
+    @property
+    def imprint(self):
+        return self.find(".footer_imprint")
+
+    @property
+    def imprint_lines(self) -> list[str]:
+        return [t.strip() for t in self.find(".footer_imprint p").all_inner_texts()]
+
+    @property
+    def link_area(self):
+        return self.find(".footer_links")
+
+    @property
+    def groups(self) -> RegionList[FooterGroup]:
+        return RegionList(FooterGroup, self.page, self.find(".footer_group"))
+
+    @property
+    def links(self):
+        return self.find(".footer_links a[href]")

@@ -1,0 +1,46 @@
+"""The region base: one root locator, every lookup scoped to it (PyPOM style)."""
+from __future__ import annotations
+
+from typing import Generic, Iterator, TypeVar
+
+from playwright.sync_api import Locator, Page
+
+R = TypeVar("R", bound="Region")
+
+
+class Region:
+    """A component of a page. Subclasses set ``root_selector`` (relative to the
+    parent region's root, or to the page for top-level regions)."""
+
+    root_selector: str = ":root"
+
+    def __init__(self, page: Page, root: Locator | None = None):
+        self.page = page
+        self.root = root if root is not None else page.locator(self.root_selector)
+
+    def find(self, selector: str) -> Locator:
+        return self.root.locator(selector)
+
+    def is_visible(self) -> bool:
+        return self.root.is_visible()
+
+
+class RegionList(Generic[R]):
+    """Repeated items (Top-10 entries...) as a list of small regions."""
+
+    def __init__(self, region_cls: type[R], page: Page, items: Locator):
+        self._cls = region_cls
+        self._page = page
+        self.locator = items
+
+    def __len__(self) -> int:
+        return self.locator.count()
+
+    def __getitem__(self, index: int) -> R:
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._cls(self._page, self.locator.nth(index))
+
+    def __iter__(self) -> Iterator[R]:
+        for i in range(len(self)):
+            yield self[i]

@@ -1,0 +1,144 @@
+"""Side widgets (Top 10, Top 5, Darkroom) and the trending layer."""
+from __future__ import annotations
+
+from .region import Region, RegionList
+
+
+class RankedItem(Region):
+    """One entry of a ranked list: rank number, thumbnail, headline, optional tag."""
+
+    headline_selector = "a[class$=_headline]"
+    thumb_selector = "a[class$=_thumb] img"
+
+    @property
+    def rank(self) -> str:
+        return self.find(".rank").inner_text().strip()
+
+    @property
+    def headline(self):
+        return self.find(self.headline_selector)
+
+    @property
+    def thumbnail(self):
+        return self.find(self.thumb_selector)
+
+    @property
+    def tag(self):
+        return self.find(".tag")
+
+    @property
+    def title(self) -> str:
+        """The headline text without its tag."""
+        return self.headline.evaluate(
+            "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
+            ".map(n => n.textContent).join('').trim()"
+        )
+
+
+class RankedWidget(Region):
+    item_selector = "li"
+
+    @property
+    def heading(self):
+        return self.find("h2")
+
+    @property
+    def items(self) -> RegionList[RankedItem]:
+        return RegionList(RankedItem, self.page, self.find(self.item_selector))
+
+    @property
+    def links(self):
+        return self.find("a[href]")
+
+
+class TopTen(RankedWidget):
+    root_selector = "#top10"
+    item_selector = "li.aside_top10_item"
+
+
+class TopFive(RankedWidget):
+    root_selector = "#top5"
+    item_selector = "li.aside_top5_item"
+
+
+class DarkroomItem(Region):
+    @property
+    def title(self) -> str:
+        return self.find(".darkroom_title").inner_text().strip()
+
+    @property
+    def image(self):
+        return self.find("img")
+
+
+class Darkroom(Region):
+    root_selector = "#darkroom"
+
+    @property
+    def heading(self):
+        return self.find("h2")
+
+    @property
+    def strip(self):
+        return self.find(".darkroom_strip")
+
+    @property
+    def items(self) -> RegionList[DarkroomItem]:
+        return RegionList(DarkroomItem, self.page, self.find("li.darkroom_item"))
+
+    @property
+    def links(self):
+        return self.find("a[href]")
+
+
+class TrendingItem(Region):
+    @property
+    def rank(self) -> int:
+        return int(self.root.get_attribute("data-rank"))
+
+    @property
+    def title(self) -> str:
+        return self.find("a").inner_text().strip()
+
+
+class Trending(Region):
+    root_selector = "#trending"
+
+    @property
+    def list(self):
+        return self.find(".trending_list")
+
+    @property
+    def items(self) -> RegionList[TrendingItem]:
+        return RegionList(TrendingItem, self.page, self.find("li.trending_item"))
+
+    @property
+    def links(self):
+        return self.find("a[href]")
+
+    @property
+    def close_button(self):
+        return self.find("button.trending_close")
+
+    @property
+    def close_24h_button(self):
+        return self.find("button.trending_close24")
+
+    @property
+    def open_button(self):
+        return self.find("button.trending_open")
+
+    def is_closed(self) -> bool:
+        return "is-closed" in (self.root.get_attribute("class") or "").split()
+
+    def close(self) -> None:
+        self.close_button.click()
+        self.list.wait_for(state="hidden")
+
+    def close_for_24_hours(self) -> None:
+        self.close_24h_button.click()
+        self.list.wait_for(state="hidden")
+
+    def open(self) -> None:
+        self.open_button.click()
+        self.list.wait_for(state="visible")

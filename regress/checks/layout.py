@@ -1,0 +1,87 @@
+"""layout: visibility, viewport fit, overflow, counts and Galen-style relations."""
+from __future__ import annotations
+
+from ..geometry import measure, relation_problem
+from . import CheckFailure, CheckKind, register
+from ..schema import ranges_in_px
+
+RELATIONS = ("above", "below", "left_of", "right_of", "inside", "aligned", "width", "height")
+
+
+def run(ctx, options) -> None:
+    site = ctx.open()
+    width, height = ctx.viewport_size
+    problems: list[str] = []
+    cache = {}
+
+    def box_of(name):
+        if name not in cache:
+            cache[name] = measure(ctx.locate(site, name))
+        return cache[name]
+
+    for name in options.get("visible", []):
+        m = box_of(name)
+        if m.count == 0:
+            problems.append(f"{name}: expected visible, but it is not on the page")
+        elif m.visible_count < m.count:
+            problems.append(f"{name}: expected visible, but {m.count - m.visible_count} of {m.count} are hidden")
+    for name in options.get("hidden", []):
+        m = box_of(name)
+        if m.visible_count:
+            problems.append(f"{name}: expected hidden, but it is visible at {m.box}")
+    for name in options.get("inside_viewport", []):
+        m = box_of(name)
+        if m.box is None:
+            problems.append(f"{name}: expected inside the viewport, but it is not visible")
+        elif m.box.x < -0.5 or m.box.right > width + 0.5:
+            problems.append(f"{name}: sticks out of the {width} px viewport: box {m.box}")
+    if options.get("no_overflow", True):
+        scroll_width = ctx.page.evaluate("() => document.documentElement.scrollWidth")
+        if scroll_width > width:
+            problems.append(f"page: horizontal overflow, content is {scroll_width} px wide in a {width} px viewport")
+    for name, (low, high) in options.get("count", {}).items():
+        m = box_of(name)
+        if not ((low is None or m.count >= low) and (high is None or m.count <= high)):
+            want = f"{low}" if low == high else f"{low}..{high}"
+            problems.append(f"{name}: {m.count} found, expected {want}")
+    for rel in options.get("relations", []):
+        if rel.get("viewports") and ctx.viewport not in rel["viewports"]:
+            continue
+        problems.extend(_relation_problems(rel, box_of, width, height))
+    if problems:
+        raise CheckFailure("\n".join(f"- {p}" for p in problems))
+
+
+def _relation_problems(rel, box_of, width, height):
+    a_name, kind, b_name = rel["a"], rel["rel"], rel.get("b")
+    a = box_of(a_name).box
+    if a is None:
+        return [f"{a_name} {kind} {b_name or ''}: {a_name} is not visible".rstrip()]
+    if kind in ("width", "height"):
+        extent = width if kind == "width" else height
+        low, high = ranges_in_px(rel["range"], extent)
+        value = a.w if kind == "width" else a.h
+        if (low is not None and value < low - 0.5) or (high is not None and value > high + 0.5):
+            return [f"{a_name} {kind} is {value:.0f} px, expected {low:.0f}..{high if high is None else round(high)} px; box {a}"]
+        return []
+    b = box_of(b_name).box
+    if b is None:
+        return [f"{a_name} {kind} {b_name}: {b_name} is not visible"]
+    problem = relation_problem(
+        a, kind, b,
+        gap=ranges_in_px(rel["gap"], width) if rel.get("gap") is not None else None,
+        edge=rel.get("edge"),
+        tolerance=rel.get("tolerance", 1.0),
+    )
+    if problem:
+        return [f"{a_name} {kind.replace('_', '-')} {b_name}: {problem}; {a_name} {a}, {b_name} {b}"]
+    return []
+
+
+def _options():
+    from ..schema import layout_options
+
+    return layout_options(RELATIONS)
+
+
+register(CheckKind(name="layout", run=run, options=_options(), description=__doc__))

@@ -1,0 +1,77 @@
+"""print_preview: the print view opens, hides chrome under print media, prints a sane PDF."""
+from __future__ import annotations
+
+import io
+
+from pages import ArticlePage
+from . import CheckFailure, CheckKind, register
+
+# window.print() is recorded, not run: a real dialog would block headless Chromium.
+RECORD_PRINT_JS = "window.__printCalls = 0; window.print = () => { window.__printCalls += 1; };"
+MUST_HIDE = ("menu.gnb", "menu.sub_nav", "menu.top_bar", "share_bar", "sidebar", "top_ten", "top_five",
+             "darkroom", "trending", "footer.links")
+MUST_SHOW = ("article.headline", "article.dates", "article.byline", "article.photo", "article.caption",
+             "article.body")
+
+
+def run(ctx, options) -> None:
+    ctx.page.context.add_init_script(RECORD_PRINT_JS)
+    site = ctx.open()
+    headline = " ".join(site.article.headline.inner_text().split())
+    first_paragraph = " ".join(site.article.paragraphs.first.inner_text().split())
+    view = site.article.open_print_view()
+    if view is ctx.page and view.url == ctx.url:
+        raise CheckFailure("Print Preview opened nothing: no popup and no navigation")
+    view.wait_for_function("() => document.fonts.ready.then(() => true)")
+    problems: list[str] = []
+    if options.get("require_print_call", True):
+        calls = view.evaluate("() => window.__printCalls || 0")
+        if calls < 1:
+            problems.append(f"the print view ({view.url}) never called window.print()")
+    # Readers print the print view, and also the article itself with Ctrl+P: both must print clean.
+    for label, printed_page in (("print view", view), ("article page", ctx.page)):
+        printed_page.emulate_media(media="print")
+        printed = ArticlePage(printed_page, ctx.base_url)
+        for name in options.get("hidden") or MUST_HIDE:
+            if ctx.locate(printed, name).filter(visible=True).count():
+                problems.append(f"{label}: {name} is visible under print media; the print stylesheet must hide it")
+        for name in options.get("shown") or MUST_SHOW:
+            if not ctx.locate(printed, name).filter(visible=True).count():
+                problems.append(f"{label}: {name} is not shown under print media")
+    low, high = options.get("pdf_pages") or ctx.settings["print_preview"]["pdf_pages"]
+    pages, text = _pdf_pages_and_text(view.pdf(print_background=False))
+    if not low <= pages <= high:
+        problems.append(f"the PDF has {pages} pages, expected {low}..{high}")
+    flat = _squash(text)
+    if _squash(headline) not in flat:
+        problems.append(f"the PDF text lacks the headline {headline!r}")
+    if _squash(first_paragraph) not in flat:
+        problems.append(f"the PDF text lacks the first paragraph {first_paragraph[:60]!r}...")
+    if problems:
+        raise CheckFailure("\n".join(f"- {p}" for p in problems))
+
+
+def _pdf_pages_and_text(pdf: bytes) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _squash(text: str) -> str:
+    """Compare text without whitespace: PDF extraction breaks lines and hyphenates freely."""
+    return "".join(text.replace("\u00ad", "").split())
+
+
+def _options():
+    from ..schema import ComponentList, CountRange, Field
+
+    return {
+        "pdf_pages": CountRange(doc="page count range of the PDF; default print_preview.pdf_pages"),
+        "hidden": ComponentList(doc="components hidden under print media"),
+        "shown": ComponentList(doc="components shown under print media"),
+        "require_print_call": Field(bool, default=True, doc="the print view must call window.print()"),
+    }
+
+
+register(CheckKind(name="print_preview", run=run, options=_options(), description=__doc__))

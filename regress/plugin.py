@@ -1,0 +1,167 @@
+"""The pytest plugin: options, the target site, the browser, scenario collection.
+
+Layered on pytest-playwright: we customise its fixtures
+(``browser_type_launch_args``, ``browser_context_args``) rather than owning
+the browser lifecycle.
+"""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from . import browser as browser_finder
+from .collect import ScenarioFile, is_scenario_file
+from .scenario import ScenarioError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SETTINGS = ROOT / "config" / "site.yaml"
+DEFAULT_SCENARIOS = ROOT / "config" / "scenarios"
+REGRESSION_DIR = ROOT / "tests" / "regression"
+UPDATE_MODES = ("missing", "changed", "all")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("regress", "news-site regression suite")
+    group.addoption("--site-settings", default=str(DEFAULT_SETTINGS), metavar="YAML",
+                    help="site settings file (default: config/site.yaml)")
+    group.addoption("--scenarios", default=str(DEFAULT_SCENARIOS), metavar="DIR",
+                    help="scenario directory collected with tests/regression (default: config/scenarios)")
+    group.addoption("--update-baselines", default=None, choices=UPDATE_MODES,
+                    help="write visual baselines: missing ones, changed ones, or all")
+    group.addoption("--mutation", default=None, metavar="NAME",
+                    help="serve the demo site with a seeded regression (ignored with --base-url)")
+
+
+# --- the site under test -------------------------------------------------------
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings_path = Path(config.getoption("--site-settings"))
+    try:
+        config.stash[SETTINGS_KEY] = load_settings(settings_path)
+    except ScenarioError as err:
+        raise pytest.UsageError(str(err)) from None
+    for kind in _kind_names():
+        config.addinivalue_line("markers", f"{kind}: scenario check of kind {kind}")
+    config.addinivalue_line("markers", "changes_state: test changes state on the site (skipped on sensitive URLs)")
+
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # an xdist worker: the controller owns the site
+        config.option.base_url = workerinput["regress_base_url"]
+        return
+    if config.getoption("--base-url"):
+        return
+    if config.option.collectonly or config.option.help:
+        return
+    from demo_site.server import DemoSite
+
+    site = DemoSite(port=0, mutation=config.getoption("--mutation")).start()
+    config.stash[DEMO_SITE_KEY] = site
+    config.option.base_url = site.url
+    config.add_cleanup(site.stop)
+
+
+def pytest_configure_node(node) -> None:  # xdist hook: hand workers the one site
+    node.workerinput["regress_base_url"] = node.config.option.base_url
+
+
+pytest_configure_node.optionalhook = True  # type: ignore[attr-defined]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail once, within seconds, if the target is unreachable."""
+    url = session.config.option.base_url
+    if not url or session.config.option.collectonly:
+        return
+    try:
+        urllib.request.urlopen(url, timeout=5).close()
+    except urllib.error.HTTPError:
+        pass  # reachable; page-level status is the checks' business
+    except (urllib.error.URLError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise pytest.UsageError(f"--base-url {url} is not reachable: {reason}") from None
+
+
+SETTINGS_KEY = pytest.StashKey["object"]()
+DEMO_SITE_KEY = pytest.StashKey["object"]()
+
+
+def _kind_names() -> list[str]:
+    from .checks import kinds
+
+    return sorted(kinds())
+
+
+@pytest.fixture(scope="session")
+def site_settings(pytestconfig):
+    return pytestconfig.stash[SETTINGS_KEY]
+
+
+# --- the browser ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright, browser_name, base_url, site_settings):
+    args = dict(browser_type_launch_args)
+    if (browser_name or "chromium") == "chromium" and "channel" not in args:
+        try:
+            executable = browser_finder.find_chromium(playwright.chromium.executable_path)
+        except browser_finder.NoBrowserError as err:
+            pytest.exit(str(err), returncode=4)
+        if executable:
+            args["executable_path"] = executable
+        allowed = browser_finder.host_of(base_url) + list(site_settings.links.get("allow_hosts", []))
+        args["args"] = [*args.get("args", []), *browser_finder.launch_flags(allowed)]
+    return args
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Python tests that use a page run once per viewport of the site settings."""
+    if "viewport_name" in metafunc.fixturenames:
+        names = list(metafunc.config.stash[SETTINGS_KEY].viewports)
+        metafunc.parametrize("viewport_name", names, indirect=True)
+
+
+@pytest.fixture
+def viewport_name(request) -> str:
+    if hasattr(request, "param"):
+        return request.param
+    return getattr(request.node, "viewport", None) or next(iter(request.config.stash[SETTINGS_KEY].viewports))
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, viewport_name, site_settings):
+    width, height = site_settings.viewports[viewport_name]
+    return {
+        **browser_context_args,
+        "viewport": {"width": width, "height": height},
+        "locale": "en-US",
+        "timezone_id": "Asia/Seoul",
+        "service_workers": "block",
+    }
+
+
+@pytest.fixture
+def context(context):
+    # Fail in seconds, not the 30 s default: a broken page should not stall CI.
+    context.set_default_timeout(7_000)
+    context.set_default_navigation_timeout(15_000)
+    return context
+
+
+# --- scenario collection ---------------------------------------------------------
+
+def pytest_collect_file(file_path: Path, parent):
+    if is_scenario_file(file_path, Path(parent.config.getoption("--scenarios"))):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collect_directory(path: Path, parent):
+    # `pytest tests` runs the scenarios too: they join the regression suite's directory.
+    if path.resolve() == REGRESSION_DIR:
+        from .collect import RegressionDir
+
+        return RegressionDir.from_parent(parent, path=path)
+    return None

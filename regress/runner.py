@@ -1,0 +1,61 @@
+"""Runs one scenario check: builds its context, hands it to the kind's handler."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import ArticlePage, locate
+from .checks import CheckFailure, kinds
+
+
+@dataclass
+class CheckContext:
+    """Everything a check kind gets: the page, where it is, and its settings."""
+
+    page: Page
+    base_url: str
+    scenario: Any
+    check: Any
+    viewport: str
+    settings: Mapping[str, Any]  # site settings merged with the scenario's overrides
+    config: pytest.Config
+    item: pytest.Item
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.base_url.rstrip("/") + self.scenario.page
+
+    @property
+    def viewport_size(self) -> tuple[int, int]:
+        size = self.settings["viewports"][self.viewport]
+        return size["width"], size["height"]
+
+    def open(self) -> ArticlePage:
+        """Load the scenario's page and fail clearly if it does not answer 2xx."""
+        response = self.page.goto(self.url, wait_until="load")
+        if response is None or not response.ok:
+            status = response.status if response else "no response"
+            raise CheckFailure(f"{self.url} answered {status}, expected a 2xx page")
+        return ArticlePage(self.page, self.base_url)
+
+    def locate(self, site: ArticlePage, component: str):
+        return locate(site, component)
+
+
+def run_scenario_check(request: pytest.FixtureRequest, page: Page, base_url: str) -> None:
+    item = request.node
+    ctx = CheckContext(
+        page=page,
+        base_url=base_url,
+        scenario=item.scenario,
+        check=item.check,
+        viewport=item.viewport,
+        settings=item.scenario.settings,
+        config=request.config,
+        item=item,
+    )
+    kinds()[item.check.kind].run(ctx, item.check.options)

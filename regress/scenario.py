@@ -1,0 +1,427 @@
+"""Load site settings and scenario files into validated, normalized objects.
+
+Every mistake becomes a :class:`ScenarioError` naming file, line and dotted
+key: scenario authors should never have to read a traceback. YAML is read
+with ``yaml.compose`` (safe loader) and walked by hand so that each value
+keeps its line and duplicate keys -- which PyYAML silently accepts -- are caught.
+
+A scenario file (BackstopJS style: root defaults, per-scenario overrides)::
+
+    defaults:                        # optional
+      viewports: [desktop, mobile]   # default viewports of this file's scenarios
+      visual: {threshold: 0.2}       # deep-merged over the site settings
+    scenarios:
+      - name: article                # names baseline files: [a-z0-9][a-z0-9_-]*
+        page: /www/nation/2022/06/120_330924.html
+        viewports: [mobile]          # optional
+        settings: {font_controls: {step_px: 2}}   # optional, merged over defaults
+        checks:
+          - kind: layout             # a registered check kind
+            name: chrome             # optional, defaults to the kind
+            viewports: [mobile]      # optional, a subset of the scenario's
+            component: menu          # ...the kind's own options
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+import yaml
+
+from .schema import (Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
+                     ScenarioError, ViewportList, describe_value, format_key)
+
+__all__ = ["Check", "Scenario", "ScenarioError", "Settings", "load_scenarios",
+           "load_scenario_files", "load_settings", "SETTINGS_SCHEMA"]
+
+
+# ---------------------------------------------------------------- value checks
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def check_name(value: str) -> str | None:
+    """Scenario, check and viewport names become baseline file names."""
+    if _NAME.fullmatch(value):
+        return None
+    if "/" in value or "\\" in value or ".." in value:
+        return f"invalid name {value!r}: names become file names and must not contain '/' or '..'"
+    return (f"invalid name {value!r}: use 1-64 of a-z, 0-9, '_' and '-', "
+            "starting with a letter or digit")
+
+
+def check_page(value: str) -> str | None:
+    """Pages are paths under the base URL, so one scenario runs against any host."""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("//"):
+        return f"page {value!r} must be a path relative to the base URL, without scheme or host"
+    if not value.startswith("/"):
+        return f"page {value!r} must start with '/'"
+    if any(c.isspace() for c in value):
+        return f"page {value!r} contains whitespace; percent-encode it"
+    return None
+
+
+def check_clock(value: str) -> str | None:
+    """A frozen clock without a zone would depend on the machine's time zone."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return f"expected an ISO 8601 date-time like '2023-02-06T21:47:00+09:00', got {value!r}"
+    return None if moment.tzinfo else f"clock {value!r} needs a UTC offset, e.g. +09:00"
+
+
+def _font_order(fc: Mapping[str, int]) -> str | None:
+    if not fc["min_px"] <= fc["default_px"] <= fc["max_px"]:
+        return (f"needs min_px <= default_px <= max_px, got "
+                f"{fc['min_px']} <= {fc['default_px']} <= {fc['max_px']}")
+    return None
+
+
+def _bounded(span: tuple) -> str | None:
+    return "give both ends, e.g. [1, 12]" if None in span else None
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else f"must be > 0, got {value}"
+
+
+# ---------------------------------------------------------------- site settings
+
+SETTINGS_SCHEMA = Nested({
+    "site": Nested({
+        "name": Field(str, required=True, min=1),
+        "article_path": Field(str, required=True, check=check_page),
+        "sensitive_hosts": Field(list[str], default=[],
+                                 doc="hosts whose state-changing checks are skipped"),
+    }, required=True),
+    "viewports": MapOf(Field(str, check=check_name), Nested({
+        "width": Field(int, required=True, min=1),
+        "height": Field(int, required=True, min=1),
+    }), required=True, min=1),
+    "font_controls": Nested({
+        "default_px": Field(int, required=True, min=1),
+        "step_px": Field(int, required=True, min=1),
+        "min_px": Field(int, required=True, min=1),
+        "max_px": Field(int, required=True, min=1),
+    }, required=True, check=_font_order),
+    "links": Nested({
+        "max_redirects": Field(int, required=True, min=0),
+        "per_host_concurrency": Field(int, required=True, min=1),
+        "retries": Field(int, required=True, min=0),
+        "timeout_s": Field(float, required=True, check=_positive),
+        "allow_hosts": Field(list[str], default=[],
+                             doc="external hosts whose links are fetched, not only parsed"),
+    }, required=True),
+    "print_preview": Nested({
+        "pdf_pages": CountRange(required=True, check=_bounded,
+                                doc="page count of the printed PDF, [low, high]"),
+    }, required=True),
+    "visual": Nested({
+        "threshold": Field(float, required=True, min=0, max=1),
+        "max_diff_pixels": Field(int, required=True, min=0),
+        "clock": Field(str, required=True, check=check_clock),
+        "settle_tries": Field(int, required=True, min=1),
+    }, required=True),
+})
+
+# Scenario files may overlay these sections. Not `viewports` (scenarios pick
+# viewports by name) nor `site` (identity and the sensitive-host safety list).
+OVERRIDABLE = ("font_controls", "links", "print_preview", "visual")
+_OVERLAY = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated site settings: ``raw`` is the normalized nested dict."""
+    raw: Mapping[str, Any]
+    viewports: dict[str, tuple[int, int]]  # name -> (width, height), declared order
+    path: str | None = None
+
+    def __getitem__(self, section: str) -> Any:
+        return self.raw[section]
+
+    def __getattr__(self, section: str) -> Any:
+        """``settings.links`` reads as well as ``settings["links"]``."""
+        raw = self.__dict__.get("raw", {})
+        if section in raw:
+            return raw[section]
+        raise AttributeError(section)
+
+    @classmethod
+    def from_mapping(cls, data: Any, path: str | None = None,
+                     lines: Mapping[KeyPath, int] | None = None) -> "Settings":
+        ctx = Context(file=path, lines=lines or {})
+        if not isinstance(data, dict):
+            raise ctx.error((), f"settings must be a mapping, got {describe_value(data)}")
+        raw = SETTINGS_SCHEMA.validate(data, ctx)
+        viewports = {n: (v["width"], v["height"]) for n, v in raw["viewports"].items()}
+        return cls(raw=raw, viewports=viewports, path=path)
+
+
+def load_settings(path: str | os.PathLike) -> Settings:
+    data, lines, shown = _read_yaml(path)
+    return Settings.from_mapping(data, shown, lines)
+
+
+# ---------------------------------------------------------------- scenarios
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    name: str
+    viewports: tuple[str, ...]
+    options: dict[str, Any]  # validated; absent options without a default are left out
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    page: str
+    viewports: tuple[str, ...]
+    checks: tuple[Check, ...]
+    path: str | None
+    line: int | None
+    settings: dict[str, Any] = field(repr=False)  # site settings with overlays merged
+
+
+_FILE = Nested({
+    "defaults": Nested({"viewports": ViewportList(min=1), **_OVERLAY.fields}, partial=True),
+    "scenarios": ListOf(Field(dict), required=True, min=1),
+})
+_SCENARIO = Nested({
+    "name": Field(str, required=True, check=check_name),
+    "page": Field(str, required=True, check=check_page),
+    "viewports": ViewportList(min=1),
+    "settings": _OVERLAY,
+    "checks": ListOf(Field(dict), required=True, min=1),
+})
+_CHECK_KEYS = {
+    "kind": Field(str, required=True),
+    "name": Field(str, check=check_name),
+    "viewports": ViewportList(min=1),
+}
+
+
+def load_scenarios(path: str | os.PathLike, settings: Settings,
+                   kinds: Mapping[str, Any] | None = None,
+                   components: Iterable[str] | None = None) -> list[Scenario]:
+    """Load one scenario file. ``kinds`` maps kind names to CheckKind objects
+    (default: every registered kind); ``components`` are the valid component
+    names (default: the keys of pages.components.COMPONENTS)."""
+    if kinds is None:
+        from .checks import kinds as registered
+        kinds = registered()
+    if components is None:
+        from pages.components import COMPONENTS  # lazy: it imports playwright
+        components = COMPONENTS
+    data, lines, shown = _read_yaml(path)
+    ctx = Context(file=shown, lines=lines, components=frozenset(components),
+                  viewports=tuple(settings.viewports))
+    if not isinstance(data, dict):
+        raise ctx.error((), "the top level must be a mapping with 'scenarios' "
+                            f"(and optional 'defaults'), got {describe_value(data)}")
+    doc = _FILE.validate(data, ctx)
+    defaults = dict(doc.get("defaults", {}))
+    file_viewports = tuple(defaults.pop("viewports", None) or settings.viewports)
+    file_settings = _overlay(settings.raw, defaults, ctx, ("defaults",))
+
+    scenarios: list[Scenario] = []
+    first_at: dict[str, int] = {}
+    for i, raw in enumerate(doc["scenarios"]):
+        at = ("scenarios", i)
+        s = _SCENARIO.validate(raw, ctx, at)
+        if s["name"] in first_at:
+            raise ctx.error(at + ("name",), f"duplicate scenario name {s['name']!r} "
+                            f"(first at line {first_at[s['name']]})")
+        first_at[s["name"]] = ctx.line(at)
+        viewports = tuple(s.get("viewports") or file_viewports)
+        merged = _overlay(file_settings, s.get("settings", {}), ctx, at + ("settings",))
+        checks = _load_checks(s["checks"], ctx, at + ("checks",), kinds, viewports)
+        scenarios.append(Scenario(s["name"], s["page"], viewports, checks, shown,
+                                  ctx.line(at), copy.deepcopy(merged)))
+    return scenarios
+
+
+def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings,
+                        kinds: Mapping[str, Any] | None = None,
+                        components: Iterable[str] | None = None) -> list[Scenario]:
+    """Load several files; scenario names must be unique across them because
+    they name the baseline images."""
+    out: list[Scenario] = []
+    seen: dict[str, Scenario] = {}
+    for path in paths:
+        for s in load_scenarios(path, settings, kinds, components):
+            if s.name in seen:
+                first = seen[s.name]
+                raise ScenarioError(f"duplicate scenario name {s.name!r} (also at "
+                                    f"{first.path}:{first.line})", path=s.path,
+                                    line=s.line, key="name")
+            seen[s.name] = s
+            out.append(s)
+    return out
+
+
+def _overlay(base: Mapping[str, Any], overlay: Mapping[str, Any], ctx: Context,
+             at: KeyPath) -> dict:
+    """Merge an overlay and re-validate the result, so cross-key rules (e.g.
+    min_px <= default_px) hold after merging; errors point at the overlay."""
+    if not overlay:
+        return dict(base)
+    return SETTINGS_SCHEMA.validate(SETTINGS_SCHEMA.merge(base, overlay), ctx, at)
+
+
+def _load_checks(raws: list[dict], ctx: Context, at: KeyPath, kinds: Mapping[str, Any],
+                 scenario_viewports: tuple[str, ...]) -> tuple[Check, ...]:
+    checks: list[Check] = []
+    first_at: dict[str, int | None] = {}
+    for j, raw in enumerate(raws):
+        here = at + (j,)
+        if "kind" not in raw:
+            raise ctx.error(here, "missing required key 'kind'", valid=kinds)
+        kind_name = _CHECK_KEYS["kind"].validate(raw["kind"], ctx, here + ("kind",))
+        if kind_name not in kinds:
+            raise ctx.error(here + ("kind",), f"unknown check kind {kind_name!r}",
+                            valid=kinds, got=kind_name)
+        kind = kinds[kind_name]
+        values = _check_schema(kind).validate(raw, ctx, here)
+        name = values.pop("name", kind.name)
+        if name in first_at:
+            where = here + ("name",) if "name" in raw else here
+            raise ctx.error(where, f"duplicate check name {name!r} (first at line "
+                            f"{first_at[name]}); name checks of the same kind apart")
+        first_at[name] = ctx.line(here)
+        viewports = values.pop("viewports", scenario_viewports)
+        for k, v in enumerate(viewports):
+            if v not in scenario_viewports:
+                raise ctx.error(here + ("viewports", k), f"viewport {v!r} is not one of "
+                                "the scenario's viewports", valid=scenario_viewports, got=v)
+        del values["kind"]
+        checks.append(Check(kind.name, name, tuple(viewports), values, ctx.line(here)))
+    return tuple(checks)
+
+
+def _check_schema(kind: Any) -> Nested:
+    """The kind's options plus the keys every check has."""
+    options = kind.options
+    fields = options.fields if isinstance(options, Nested) else dict(options)
+    reserved = _CHECK_KEYS.keys() & fields.keys()
+    if reserved:
+        raise TypeError(f"check kind {kind.name!r} declares reserved option(s) {sorted(reserved)}")
+    cross = options.cross_check if isinstance(options, Nested) else None
+    return Nested({**_CHECK_KEYS, **fields}, check=cross)
+
+
+# ---------------------------------------------------------------- YAML with lines
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _read_yaml(path: str | os.PathLike) -> tuple[Any, dict[KeyPath, int], str]:
+    """Parse a file into plain values plus the line of every key path."""
+    shown = _shown_path(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"cannot read: {e}", path=shown) from None
+    for n, line in enumerate(text.splitlines(), 1):
+        if "\t" in line[:len(line) - len(line.lstrip(" \t"))]:
+            raise ScenarioError("tab in indentation; YAML indents with spaces only",
+                                path=shown, line=n)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        raise _yaml_error(e, shown) from None
+    except yaml.YAMLError as e:
+        raise ScenarioError(f"invalid YAML: {e}", path=shown) from None
+    if node is None:
+        raise ScenarioError("file is empty", path=shown, line=1)
+    lines: dict[KeyPath, int] = {(): node.start_mark.line + 1}
+    return _Builder(shown, lines).build(node, (), frozenset()), lines, shown
+
+
+def _shown_path(path: str | os.PathLike) -> str:
+    """Paths in messages are relative to the working directory when under it."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _yaml_error(e: yaml.MarkedYAMLError, shown: str) -> ScenarioError:
+    mark = e.problem_mark or e.context_mark
+    what = " ".join(p for p in (e.context, e.problem) if p) or "syntax error"
+    return ScenarioError(f"invalid YAML: {what}", path=shown,
+                         line=mark.line + 1 if mark else None)
+
+
+class _Builder:
+    """Turns a composed node tree into dicts/lists/scalars, recording lines."""
+
+    def __init__(self, shown: str, lines: dict[KeyPath, int]):
+        self.shown, self.lines = shown, lines
+        self.scalars = yaml.SafeLoader("")  # only its constructor is used
+
+    def error(self, message: str, at: KeyPath, node: yaml.Node) -> ScenarioError:
+        return ScenarioError(message, path=self.shown, line=node.start_mark.line + 1,
+                             key=format_key(at))
+
+    def build(self, node: yaml.Node, at: KeyPath, parents: frozenset) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                return self.scalars.construct_object(node)
+            except yaml.MarkedYAMLError as e:
+                raise _yaml_error(e, self.shown) from None
+        if id(node) in parents:
+            raise ScenarioError("recursive alias", path=self.shown, line=self.lines.get(at),
+                                key=format_key(at))
+        parents = parents | {id(node)}
+        if node.tag not in (_MAP, _SEQ):
+            raise self.error(f"unsupported YAML tag {node.tag!r}", at, node)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                self.lines[at + (i,)] = item.start_mark.line + 1
+                out.append(self.build(item, at + (i,), parents))
+            return out
+        return self.build_mapping(node, at, parents)
+
+    def build_mapping(self, node: yaml.MappingNode, at: KeyPath, parents: frozenset) -> dict:
+        out: dict[str, Any] = {}
+        # `<<: *anchor` merges first, so explicit keys override merged ones.
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for src in reversed(sources):  # earlier sources take precedence
+                    merged = self.build(src, at, parents)
+                    if not isinstance(merged, dict):
+                        raise self.error("'<<' can only merge mappings", at, src)
+                    out.update(merged)
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            line = key_node.start_mark.line + 1
+            key = self.build(key_node, at, parents) if isinstance(key_node, yaml.ScalarNode) else key_node
+            if not isinstance(key, str):
+                shown = describe_value(key) if isinstance(key_node, yaml.ScalarNode) else "a collection"
+                raise self.error(f"keys must be strings, got {shown} (quote it to mean text)",
+                                 at, key_node)
+            if key in first_line:
+                raise self.error(f"duplicate key {key!r} (first at line {first_line[key]})",
+                                 at + (key,), key_node)
+            first_line[key] = line
+            self.lines[at + (key,)] = line
+            out[key] = self.build(value_node, at + (key,), parents)
+        return out

@@ -1,0 +1,553 @@
+"""A tiny declarative schema for the suite's YAML: site settings, scenarios and
+the options of every check kind.
+
+Why not jsonschema or pydantic: every mistake must be reported in a scenario
+author's words -- file, line, dotted key, what was expected, the valid
+choices -- and the suite depends on nothing but pyyaml and playwright.
+
+A schema is a tree of :class:`Field` objects. ``field.validate(value, ctx, at)``
+returns the normalized value or raises :class:`ScenarioError`; ``ctx`` carries
+the file name, the line of every key path and the vocabularies (component and
+viewport names) that some fields check against.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+import re
+import typing
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple
+
+KeyPath = tuple  # of str (mapping keys) and int (list indexes)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+# An absent optional key without a default stays absent, so check kinds can
+# write ``options.get(key, fallback)`` or ``{**settings, **options}``.
+MISSING: Any = _Missing()
+
+
+class ScenarioError(Exception):
+    """A mistake in a settings or scenario file, located for its author."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 key: str = "", valid: Iterable[Any] | None = None, suggestion: str | None = None):
+        self.path, self.line, self.key, self.message = path, line, key, message
+        self.valid = None if valid is None else list(valid)
+        self.suggestion = suggestion
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.path, self.line) if p is not None)
+        text = ": ".join(p for p in (where, self.key, self.message) if p)
+        if self.suggestion is not None:
+            text += f" (did you mean {self.suggestion!r}?)"
+        if self.valid is not None:
+            text += "; valid: " + ", ".join(str(v) for v in self.valid)
+        return text
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def format_key(at: KeyPath) -> str:
+    """``("scenarios", 0, "checks")`` -> ``scenarios[0].checks``; dotted component
+    names used as keys are quoted so the path stays unambiguous."""
+    out = ""
+    for part in at:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += ("." if out else "") + part
+        else:
+            out += f"[{part!r}]"
+    return out
+
+
+_NONE = type(None)
+_TYPE_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean",
+               list: "list", dict: "mapping", _NONE: "null", object: "any value"}
+
+
+def describe_value(value: Any) -> str:
+    """How a got-value is named in messages: its YAML type, plus the value if short."""
+    name = _TYPE_NAMES.get(type(value), type(value).__name__)
+    if isinstance(value, (list, dict)) or value is None:
+        return name
+    text = repr(value)
+    return f"{name} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where values come from (for messages) and what names are valid."""
+    file: str | None = None
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    components: Collection[str] = ()
+    viewports: Collection[str] = ()
+    # Overlays (scenario settings over site settings) give only some keys.
+    partial: bool = False
+
+    def line(self, at: KeyPath) -> int | None:
+        """Line of ``at``, or of its nearest ancestor (missing keys have none)."""
+        for n in range(len(at), -1, -1):
+            if at[:n] in self.lines:
+                return self.lines[at[:n]]
+        return None
+
+    def error(self, at: KeyPath, message: str, valid: Iterable[Any] | None = None,
+              got: Any = None, line: int | None = None) -> ScenarioError:
+        suggestion = None
+        if valid is not None:
+            valid = sorted(valid, key=str)
+            if isinstance(got, str):
+                close = difflib.get_close_matches(got, [str(v) for v in valid], n=1, cutoff=0.6)
+                suggestion = close[0] if close else None
+        return ScenarioError(message, path=self.file, line=line or self.line(at),
+                             key=format_key(at), valid=valid, suggestion=suggestion)
+
+
+class Field:
+    """One value: its type, whether it is required, its default and limits.
+
+    ``type`` is str, int, float, bool, list, dict, object (anything), or
+    ``list[T]`` / ``dict[str, T]``. An optional key without ``default`` is
+    left out of the validated mapping. ``min``/``max`` bound numbers, and the
+    length of strings, lists and mappings. ``check(value)`` returns an error
+    message or None. ``exclusive_with`` names sibling keys that may not be
+    given together with this one (see :class:`Nested`).
+    """
+
+    def __init__(self, type: Any = str, *, required: bool = False, default: Any = MISSING,
+                 choices: Collection[Any] | None = None, min: float | None = None,
+                 max: float | None = None, doc: str = "",
+                 exclusive_with: str | Iterable[str] = (),
+                 check: Callable[[Any], str | None] | None = None):
+        self.type, self.required, self.default, self.doc = type, required, default, doc
+        self.choices = None if choices is None else list(choices)
+        self.min, self.max, self.check = min, max, check
+        self.exclusive_with = ((exclusive_with,) if isinstance(exclusive_with, str)
+                               else tuple(exclusive_with))
+        origin, args = typing.get_origin(type), typing.get_args(type)
+        self._inner: Field | None = None
+        if origin is list:
+            self._inner = ListOf(Field(args[0]))
+        elif origin is dict:
+            self._inner = MapOf(Field(args[0]), Field(args[1]))
+        elif type not in _TYPE_NAMES or type is _NONE:
+            raise TypeError(f"unsupported Field type {type!r}")
+
+    def describe(self) -> str:
+        return self._inner.describe() if self._inner else _TYPE_NAMES[self.type]
+
+    def validate(self, value: Any, ctx: Context, at: KeyPath = ()) -> Any:
+        value = self.convert(value, ctx, at)
+        if self.choices is not None and value not in self.choices:
+            raise ctx.error(at, f"invalid value {value!r}", valid=self.choices, got=value)
+        self._check_bounds(value, ctx, at)
+        if self.check is not None and (problem := self.check(value)):
+            raise ctx.error(at, problem)
+        return value
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> Any:
+        """Type-check and normalize; subclasses override this, not validate()."""
+        if self._inner is not None:
+            return self._inner.convert(value, ctx, at)
+        wanted = self.type
+        if wanted is object:
+            return value
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, wanted) and (wanted is bool or not isinstance(value, bool)):
+            return value
+        raise self.type_error(value, ctx, at)
+
+    def type_error(self, value: Any, ctx: Context, at: KeyPath) -> ScenarioError:
+        hint = ""
+        if self.describe().endswith(("string", "name")) and not isinstance(value, (list, dict, str)):
+            hint = " (quote it to mean text)"  # yes/no/on/~/dates are not strings in YAML
+        return ctx.error(at, f"expected {self.describe()}, got {describe_value(value)}{hint}")
+
+    def _check_bounds(self, value: Any, ctx: Context, at: KeyPath) -> None:
+        if isinstance(value, bool) or (self.min is None and self.max is None):
+            return
+        if isinstance(value, (int, float)):
+            if self.min is not None and value < self.min:
+                raise ctx.error(at, f"must be >= {self.min}, got {value}")
+            if self.max is not None and value > self.max:
+                raise ctx.error(at, f"must be <= {self.max}, got {value}")
+        elif isinstance(value, (str, list, dict)):
+            unit = "characters" if isinstance(value, str) else "items"
+            if self.min is not None and len(value) < self.min:
+                raise ctx.error(at, "must not be empty" if self.min == 1 and not value
+                                else f"needs at least {self.min} {unit}, got {len(value)}")
+            if self.max is not None and len(value) > self.max:
+                raise ctx.error(at, f"takes at most {self.max} {unit}, got {len(value)}")
+
+
+class ListOf(Field):
+    """A list whose items share one schema; ``min``/``max`` bound its length."""
+
+    def __init__(self, item: Field, *, unique: bool = False, **kw: Any):
+        super().__init__(list, **kw)
+        self.item, self.unique = item, unique
+
+    def describe(self) -> str:
+        inner = self.item.describe()
+        return f"list of ({inner})" if " or " in inner else f"list of {inner}s"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> list:
+        if not isinstance(value, list):
+            raise self.type_error(value, ctx, at)
+        items_ctx = replace(ctx, partial=False)  # a list replaces, never overlays
+        out = [self.item.validate(v, items_ctx, at + (i,)) for i, v in enumerate(value)]
+        if self.unique:
+            for i, v in enumerate(out):
+                if v in out[:i]:
+                    raise ctx.error(at + (i,), f"{v!r} is listed twice")
+        return out
+
+
+class MapOf(Field):
+    """A mapping with free keys (e.g. viewport names) whose values share one schema."""
+
+    def __init__(self, key: Field, value: Field, **kw: Any):
+        super().__init__(dict, **kw)
+        self.key, self.value = key, value
+
+    def describe(self) -> str:
+        return f"mapping of {self.key.describe()} to {self.value.describe()}"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> dict:
+        if not isinstance(value, dict):
+            raise self.type_error(value, ctx, at)
+        return {self.key.validate(k, ctx, at + (k,)): self.value.validate(v, ctx, at + (k,))
+                for k, v in value.items()}
+
+
+class Nested(Field):
+    """A mapping with fixed keys, each with its own Field.
+
+    Unknown keys are errors; missing optional keys get their default, if
+    they have one. Keys declared ``exclusive_with`` each other may not both be
+    given; a required key is satisfied by any of its exclusive partners, and
+    giving one leaves the others out (no default).
+    ``check(mapping)`` validates across keys. A ``partial`` Nested is an
+    overlay (see :meth:`merge`): it accepts any subset of keys, fills nothing.
+    """
+
+    def __init__(self, fields: Mapping[str, Field], *, partial: bool = False, **kw: Any):
+        self.cross_check = kw.pop("check", None)  # runs on complete mappings only
+        super().__init__(dict, **kw)
+        self.fields, self.partial = dict(fields), partial
+        self.rivals: dict[str, set[str]] = {k: set() for k in self.fields}
+        for key, f in self.fields.items():
+            for other in f.exclusive_with:
+                if other not in self.fields:
+                    raise TypeError(f"{key!r} is exclusive with undeclared key {other!r}")
+                self.rivals[key].add(other)
+                self.rivals[other].add(key)
+
+    def describe(self) -> str:
+        return "mapping"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> dict:
+        if not isinstance(value, dict):
+            raise self.type_error(value, ctx, at)
+        ctx = replace(ctx, partial=ctx.partial or self.partial)
+        for key in value:
+            if key not in self.fields:
+                raise ctx.error(at + (key,), f"unknown key {key!r}", valid=self.fields, got=key)
+        # `key: ~` on an optional key means "not given": use the default.
+        given = {k: v for k, v in value.items() if v is not None or self.fields[k].required}
+        out: dict[str, Any] = {}
+        for key, v in given.items():
+            clash = [r for r in self.rivals[key] if r in given and r in out]
+            if clash:
+                raise ctx.error(at + (key,), f"{key!r} conflicts with {clash[0]!r}; give only one")
+            out[key] = self.fields[key].validate(v, ctx, at + (key,))
+        if ctx.partial:
+            return out
+        for key, f in self.fields.items():
+            if key in out:
+                continue
+            partners = self.rivals[key] & given.keys()
+            if f.required and not partners:
+                names = " or ".join(repr(k) for k in [key, *sorted(self.rivals[key])])
+                raise ctx.error(at, f"missing required key {names}")
+            if not partners and f.default is not MISSING:
+                out[key] = copy.deepcopy(f.default)
+        if self.cross_check is not None and (problem := self.cross_check(out)):
+            raise ctx.error(at, problem)
+        return {k: out[k] for k in self.fields if k in out}  # declared order
+
+    def merge(self, base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict:
+        """Deep-merge a validated partial ``overlay`` onto a complete ``base``.
+
+        Giving one key of an exclusive group resets the others, so an overlay
+        can switch e.g. from max_diff_pixels to max_diff_ratio.
+        """
+        out = dict(base)
+        for key, value in overlay.items():
+            f = self.fields[key]
+            if isinstance(f, Nested) and isinstance(out.get(key), dict) and isinstance(value, dict):
+                out[key] = f.merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+            for rival in self.rivals[key] - overlay.keys():
+                out.pop(rival, None)
+        return out
+
+
+class OneOf(Field):
+    """Any of several alternatives, each a literal (``"auto"``) or a Field:
+    ``OneOf("auto", Field(int, min=0))``."""
+
+    def __init__(self, *alternatives: Any, **kw: Any):
+        super().__init__(object, **kw)
+        self.alternatives = alternatives
+
+    def describe(self) -> str:
+        return " or ".join(a.describe() if isinstance(a, Field) else repr(a)
+                           for a in self.alternatives)
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> Any:
+        for alt in self.alternatives:
+            if isinstance(alt, Field):
+                try:
+                    return alt.validate(value, ctx, at)
+                except ScenarioError:
+                    continue
+            elif type(value) is type(alt) and value == alt:
+                return value
+        raise self.type_error(value, ctx, at)
+
+
+class ComponentName(Field):
+    """A key of pages.components.COMPONENTS: the only names scenarios use for page parts."""
+
+    def __init__(self, **kw: Any):
+        super().__init__(str, **kw)
+
+    def describe(self) -> str:
+        return "component name"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> str:
+        value = super().convert(value, ctx, at)
+        if value not in ctx.components:
+            raise ctx.error(at, f"unknown component {value!r}", valid=ctx.components, got=value)
+        return value
+
+
+class ViewportName(Field):
+    """The name of a viewport declared in the site settings."""
+
+    def __init__(self, **kw: Any):
+        super().__init__(str, **kw)
+
+    def describe(self) -> str:
+        return "viewport name"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> str:
+        value = super().convert(value, ctx, at)
+        if value not in ctx.viewports:
+            raise ctx.error(at, f"unknown viewport {value!r}", valid=ctx.viewports, got=value)
+        return value
+
+
+class ComponentList(ListOf):
+    def __init__(self, **kw: Any):
+        super().__init__(ComponentName(), unique=True, **kw)
+
+
+class ViewportList(ListOf):
+    def __init__(self, **kw: Any):
+        super().__init__(ViewportName(), unique=True, **kw)
+
+
+class Length(NamedTuple):
+    value: float
+    unit: str  # "px", or "%" of the viewport's matching dimension
+
+    def px(self, viewport_px: float) -> float:
+        return self.value if self.unit == "px" else self.value * viewport_px / 100
+
+    def __str__(self) -> str:
+        return f"{self.value:g}{self.unit}"
+
+
+class Span(NamedTuple):
+    """A closed interval of lengths; None is an open end."""
+    lo: Length | None
+    hi: Length | None
+
+    def resolve(self, viewport_px: float) -> tuple[float, float]:
+        """Bounds in px, given the viewport width (for widths) or height (for heights)."""
+        return (self.lo.px(viewport_px) if self.lo else 0.0,
+                self.hi.px(viewport_px) if self.hi else math.inf)
+
+    def contains(self, value_px: float, viewport_px: float) -> bool:
+        lo, hi = self.resolve(viewport_px)
+        return lo <= value_px <= hi
+
+    def __str__(self) -> str:
+        if self.lo == self.hi:
+            return str(self.lo)
+        return f"{self.lo or ''}..{self.hi or ''}"
+
+
+_LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(px|%)?\s*")
+
+
+class Range(Field):
+    """A size range for layout checks, readable in YAML:
+
+    ``"300px..1280px"``, ``"50%..100%"`` (of the viewport), ``"300px.."``
+    (at least), ``"..100%"`` (at most), ``"100%"`` or ``320`` (exactly), or a
+    ``[min, max]`` pair of px numbers where null is an open end. Ends may mix
+    units (``"300px..100%"``). Normalizes to a :class:`Span`.
+    """
+
+    def __init__(self, **kw: Any):
+        super().__init__(object, **kw)
+        if self.default is not MISSING:
+            self.default = self.convert(self.default, Context(), ())
+
+    def describe(self) -> str:
+        return "range like '10px..40px', '50%..100%', '300px..' or [10, 40]"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> Span:
+        if isinstance(value, Span):
+            return value
+        try:
+            span = self._parse(value)
+        except ValueError:
+            raise self.type_error(value, ctx, at) from None
+        if span.lo is None and span.hi is None:
+            raise ctx.error(at, "a range needs at least one end")
+        if span.lo and span.hi and span.lo.unit == span.hi.unit and span.lo.value > span.hi.value:
+            raise ctx.error(at, f"empty range {value!r}: {span.lo} is above {span.hi}")
+        return span
+
+    @staticmethod
+    def _parse(value: Any) -> Span:
+        def length(v: Any) -> Length | None:
+            if v is None or (isinstance(v, str) and not v.strip()):
+                return None
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0:
+                return Length(float(v), "px")
+            m = _LENGTH.fullmatch(v) if isinstance(v, str) else None
+            if not m:
+                raise ValueError(v)
+            return Length(float(m[1]), m[2] or "px")
+
+        if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, str) for v in value):
+            return Span(length(value[0]), length(value[1]))
+        if isinstance(value, str) and ".." in value:
+            lo, hi = value.split("..", 1)
+            if ".." in hi:
+                raise ValueError(value)
+            return Span(length(lo), length(hi))
+        if isinstance(value, (str, int, float)) and value is not None:
+            exact = length(value)
+            if exact is None:
+                raise ValueError(value)
+            return Span(exact, exact)
+        raise ValueError(value)
+
+
+def ranges_in_px(span: Any, extent: float) -> tuple[float, float | None]:
+    """``(low, high)`` px of a Range value for a viewport dimension; an open
+    lower end is 0, an open upper end None."""
+    if not isinstance(span, Span):
+        span = Range().validate(span, Context())
+    return (span.lo.px(extent) if span.lo else 0.0, span.hi.px(extent) if span.hi else None)
+
+
+class CountRange(Field):
+    """How many: ``10`` (exactly), ``"1..5"``, ``"3.."`` (at least), ``"..5"``,
+    or ``[1, 5]`` with null for an open end. Normalizes to a ``(low, high)``
+    tuple of int or None."""
+
+    def __init__(self, **kw: Any):
+        super().__init__(object, **kw)
+
+    def describe(self) -> str:
+        return "count like 10, '1..5', '3..' or [1, 5]"
+
+    def convert(self, value: Any, ctx: Context, at: KeyPath) -> tuple[int | None, int | None]:
+        try:
+            low, high = self._parse(value)
+        except ValueError:
+            raise self.type_error(value, ctx, at) from None
+        if low is None and high is None:
+            raise ctx.error(at, "a range needs at least one end")
+        if low is not None and high is not None and low > high:
+            raise ctx.error(at, f"empty range {value!r}: {low} is above {high}")
+        return low, high
+
+    @staticmethod
+    def _parse(value: Any) -> tuple[int | None, int | None]:
+        def end(v: Any) -> int | None:
+            if v is None or (isinstance(v, str) and not v.strip()):
+                return None
+            if isinstance(v, str) and v.strip().isdigit():
+                return int(v)
+            if isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+                return v
+            raise ValueError(v)
+
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            return end(value[0]), end(value[1])
+        if isinstance(value, str) and ".." in value:
+            lo, hi = value.split("..", 1)
+            if ".." in hi:
+                raise ValueError(value)
+            return end(lo), end(hi)
+        if value is None or isinstance(value, str) and not value.strip():
+            raise ValueError(value)
+        exact = end(value)
+        return exact, exact
+
+
+def layout_options(relations: Iterable[str]) -> dict[str, Field]:
+    """Options of the layout check kind (regress/checks/layout.py), which
+    exercises Range and CountRange more than any other kind."""
+    from .geometry import EDGES  # pure geometry, no browser
+
+    relations = tuple(relations)
+    sized, spaced = ("width", "height"), ("above", "below", "left_of", "right_of")
+
+    def relation_rule(r: Mapping[str, Any]) -> str | None:
+        rel = r["rel"]
+        needed = "range" if rel in sized else "b"
+        if needed not in r:
+            return f"relation {rel!r} needs {needed!r}"
+        allowed = {needed} | ({"gap"} if rel in spaced else set()) | ({"edge"} if rel == "aligned" else set())
+        extra = [k for k in ("b", "range", "gap", "edge") if k in r and k not in allowed]
+        return f"{extra[0]!r} does not apply to relation {rel!r}" if extra else None
+
+    return {
+        "visible": ComponentList(default=[], doc="components that must be visible"),
+        "hidden": ComponentList(default=[], doc="components that must be hidden or absent"),
+        "inside_viewport": ComponentList(default=[], doc="components within the viewport width"),
+        "no_overflow": Field(bool, default=True, doc="the page must not scroll horizontally"),
+        "count": MapOf(ComponentName(), CountRange(), default={},
+                       doc="how many elements each component matches"),
+        "relations": ListOf(Nested({
+            "a": ComponentName(required=True),
+            "rel": Field(str, required=True, choices=relations),
+            "b": ComponentName(),
+            "range": Range(doc="width/height range; % of the viewport's width/height"),
+            "gap": Range(doc="distance range for above/below/left_of/right_of; % of viewport width"),
+            "edge": Field(str, choices=list(EDGES), doc="which edges 'aligned' compares"),
+            "tolerance": Field(float, min=0, default=1.0, doc="px of slack"),
+            "viewports": ViewportList(min=1, doc="only at these viewports"),
+        }, check=relation_rule), default=[], doc="Galen-style relations between components"),
+    }

@@ -1,0 +1,78 @@
+"""Live behaviours: date line, trending layer (with a controlled clock), copy link."""
+import datetime as dt
+import re
+
+from pages import ArticlePage
+
+SEOUL = dt.timezone(dt.timedelta(hours=9))
+SEED_MOMENT = dt.datetime(2023, 2, 6, 21, 47, tzinfo=SEOUL)
+DATE_LINE_RE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) \d{1,2}, \d{4} \| \d{2}:\d{2}$"
+)
+
+
+def open_article_at(page, base_url, site_settings, moment) -> ArticlePage:
+    page.clock.install(time=moment)
+    return ArticlePage(page, base_url).open(site_settings.site["article_path"])
+
+
+def test_date_line_shows_the_page_clock_in_seed_format(page, base_url, site_settings):
+    site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
+    date_line = site.menu.date_line
+    assert date_line.inner_text().strip() == "Mon, February 6, 2023 | 21:47"
+    page.clock.run_for("02:00")  # two minutes later the line follows the clock
+    page.wait_for_function("() => document.querySelector('#date_line').textContent.includes('21:49')")
+    assert DATE_LINE_RE.match(date_line.inner_text().strip())
+
+
+def test_trending_ranks_twenty_stories_from_the_seed(article_page, seed):
+    items = list(article_page.trending.items)
+    assert [item.rank for item in items] == list(range(1, 21))
+    assert sorted(item.title for item in items) == sorted(seed["trending"])
+
+
+def test_trending_order_changes_over_time(page, base_url, site_settings):
+    site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
+    before = [item.title for item in site.trending.items]
+    page.clock.run_for("10:00")
+    page.wait_for_function(
+        "first => document.querySelector('#trending li.trending_item a').textContent.trim() !== first",
+        arg=before[0],
+    )
+    after = [item.title for item in site.trending.items]
+    assert after != before and sorted(after) == sorted(before)
+
+
+def test_trending_close_and_open(article_page):
+    trending = article_page.trending
+    assert not trending.is_closed() and trending.list.is_visible()
+    trending.close()
+    assert trending.is_closed() and trending.open_button.is_visible()
+    trending.open()
+    assert not trending.is_closed() and trending.list.is_visible()
+    article_page.page.reload()
+    assert not trending.is_closed()  # plain Close does not persist
+
+
+def test_trending_close_for_24_hours_expires(page, base_url, site_settings):
+    site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
+    site.trending.close_for_24_hours()
+    page.reload()
+    assert site.trending.is_closed(), "closed for 24 h but open again after a reload"
+    page.clock.fast_forward("23:00:00")
+    page.reload()
+    assert site.trending.is_closed(), "opened again before 24 h had passed"
+    page.clock.fast_forward("01:01:00")
+    page.reload()
+    assert not site.trending.is_closed(), "still closed after 24 h"
+
+
+def test_copy_link_copies_canonical_url(context, article_page, site_settings):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    bar = article_page.share_bar
+    bar.copy_link()
+    assert "copied" in bar.copy_toast.inner_text().lower()
+    copied = article_page.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == article_page.canonical_url
+    assert copied.endswith(site_settings.site["article_path"])
