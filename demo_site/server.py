@@ -80,6 +80,9 @@ class DemoSite:
                                autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["uric"] = encode_uri_component
+        # Dates are shown as in the seed: a no-break space between date and time (U+00A0).
+        self.env.filters["nbsp"] = lambda v: str(v).replace(" ", "\u00a0")
+        self.env.filters["iso"] = lambda v: str(v).replace(" ", "T") + "+09:00"
         self._httpd: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
         self.url = ""
@@ -262,9 +265,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(True)
 
     def _not_allowed(self):
+        try:  # drain a request body so a kept-alive connection stays in sync
+            length = int(self.headers.get("Content-Length") or 0)
+            if 0 < length <= 1 << 20:
+                self.rfile.read(length)
+        except (ValueError, OSError):
+            pass
+        self.close_connection = True
         body = b"Method not allowed\n"
         self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
         self.send_header("Allow", "GET, HEAD")
+        self.send_header("Connection", "close")
         self.send_header("Content-Type", TYPES[".txt"])
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -360,9 +360,14 @@ def _compare(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
     return DiffResult(diff_pixels=n_diff, total_pixels=total, diff_image=image)
 
 
+def _is_bytes(source: object) -> bool:
+    return isinstance(source, (bytes, bytearray, memoryview))
+
+
 def _read_source(source: ImageSource, name: str | None) -> tuple[bytes, str]:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or f"<{len(source)} bytes>"
+    if _is_bytes(source):
+        data = bytes(source)
+        return data, name or f"<{len(data)} bytes>"
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         return path.read_bytes(), name or str(path)
@@ -430,12 +435,14 @@ def compare_pngs(a: ImageSource, b: ImageSource, **options) -> DiffResult:
     count as different; callers should treat ``size_mismatch`` as a failure.
     """
     opts = _options(**options)
-    data_a, name_a = _read_source(a, None if not isinstance(a, (bytes, bytearray, memoryview)) else "image a")
-    data_b, name_b = _read_source(b, None if not isinstance(b, (bytes, bytearray, memoryview)) else "image b")
+    # paths name themselves in errors; raw bytes are called "image a" / "image b"
+    data_a, name_a = _read_source(a, "image a" if _is_bytes(a) else None)
+    data_b, name_b = _read_source(b, "image b" if _is_bytes(b) else None)
 
     if data_a == data_b:
         if opts.want_diff_image and not opts.diff_mask:
-            return _compare(*(2 * (_decode(data_a, name_a),)), opts)
+            img = _decode(data_a, name_a)  # grey background needs the pixels
+            return _compare(img, img, opts)
         width, height = _probe_size(data_a, name_a)
         image = np.zeros((height, width, 4), dtype=np.uint8) if opts.want_diff_image else None
         return DiffResult(diff_pixels=0, total_pixels=width * height, diff_image=image)

@@ -63,11 +63,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(site.stop)
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node) -> None:  # xdist hook: hand workers the one site
     node.workerinput["regress_base_url"] = node.config.option.base_url
-
-
-pytest_configure_node.optionalhook = True  # type: ignore[attr-defined]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

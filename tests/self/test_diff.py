@@ -213,7 +213,7 @@ def test_compare_pngs_on_fixture_files_matches_arrays():
     ],
     ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()),
 )
-@pytest.mark.parametrize("pair", ["3", "6"])
+@pytest.mark.parametrize("pair", ["6"])
 def test_output_options_match_reference(pair: str, opts: dict):
     a, b = load_rgba(FIXTURES / f"{pair}a.png"), load_rgba(FIXTURES / f"{pair}b.png")
     assert_matches_reference(a, b, **opts)
@@ -343,6 +343,7 @@ def test_threshold_boundary_is_strictly_greater():
     for thr in candidates:
         assert_matches_reference(a, b, threshold=thr)
     exact = [thr for thr in candidates if 35215 * thr * thr == delta]
+    assert exact, "no threshold hits delta exactly; pick another colour pair"
     for thr in exact:  # delta == max_delta is *not* a difference
         assert compare_arrays(a, b, threshold=thr).diff_pixels == 0
     below = math.sqrt(delta / 35215) * (1 - 1e-9)
