@@ -135,7 +135,8 @@ class DemoSite:
         cur_sec = ctx.get("current_section") or s.section_by_slug["nation"]
         trending = s.widget("trending")
         base = dict(
-            site=s.site, sections=s.sections, north_korea=s.section_by_slug[s.site["north_korea"]["slug"]],
+            site=s.site, sections=s.sections,
+            gnb_sections=[s.section_by_slug[slug] for slug in s.site["gnb_order"]], north_korea=s.section_by_slug[s.site["north_korea"]["slug"]],
             section_href=s.section_href, trending=trending, top10=s.widget("top10"),
             top5=s.widget("top5"), darkroom=s.widget("darkroom"),
             origin=origin, canonical=origin + path, path=path, date_line=date_line(),

@@ -7,11 +7,11 @@ from .region import Region, RegionList
 class FooterGroup(Region):
     @property
     def title(self) -> str:
-        return self.find("h4").inner_text().strip()
+        return self.find("h4").text_content().strip()
 
     @property
     def link_texts(self) -> list[str]:
-        return [t.strip() for t in self.find("ul li a").all_inner_texts()]
+        return [t.strip() for t in self.find("ul li a").all_text_contents()]
 
 
 class Footer(Region):
@@ -23,7 +23,7 @@ class Footer(Region):
 
     @property
     def imprint_lines(self) -> list[str]:
-        return [t.strip() for t in self.find(".footer_imprint p").all_inner_texts()]
+        return [t.strip() for t in self.find(".footer_imprint p").all_text_contents()]
 
     @property
     def link_area(self):

@@ -7,11 +7,11 @@ from .region import Region, RegionList
 class OverlaySection(Region):
     @property
     def title(self) -> str:
-        return self.find("h3").inner_text().strip()
+        return self.find("h3").text_content().strip()
 
     @property
     def subsections(self) -> list[str]:
-        return [t.strip() for t in self.find("ul li a").all_inner_texts()]
+        return [t.strip() for t in self.find("ul li a").all_text_contents()]
 
 
 class AllMenuOverlay(Region):
@@ -58,7 +58,7 @@ class SubNav(Region):
 
     @property
     def title(self) -> str:
-        return self.find(".sub_nav_title").inner_text().strip()
+        return self.find(".sub_nav_title").text_content().strip()
 
     @property
     def links(self):

@@ -4,6 +4,14 @@ from __future__ import annotations
 from .region import Region, RegionList
 
 
+def text_without_tag(locator) -> str:
+    """A headline's text without its [VIDEO]/[INTERVIEW] tag element."""
+    return locator.evaluate(
+        "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
+        ".map(n => n.textContent).join('').trim()"
+    )
+
+
 class RankedItem(Region):
     """One entry of a ranked list: rank number, thumbnail, headline, optional tag."""
 
@@ -12,7 +20,7 @@ class RankedItem(Region):
 
     @property
     def rank(self) -> str:
-        return self.find(".rank").inner_text().strip()
+        return self.find(".rank").text_content().strip()
 
     @property
     def headline(self):
@@ -29,10 +37,7 @@ class RankedItem(Region):
     @property
     def title(self) -> str:
         """The headline text without its tag."""
-        return self.headline.evaluate(
-            "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
-            ".map(n => n.textContent).join('').trim()"
-        )
+        return text_without_tag(self.headline)
 
 
 class RankedWidget(Region):
@@ -64,7 +69,7 @@ class TopFive(RankedWidget):
 class DarkroomItem(Region):
     @property
     def title(self) -> str:
-        return self.find(".darkroom_title").inner_text().strip()
+        return self.find(".darkroom_title").text_content().strip()
 
     @property
     def image(self):
@@ -97,8 +102,12 @@ class TrendingItem(Region):
         return int(self.root.get_attribute("data-rank"))
 
     @property
+    def tag(self):
+        return self.find(".tag")
+
+    @property
     def title(self) -> str:
-        return self.find("a").inner_text().strip()
+        return text_without_tag(self.find("a"))
 
 
 class Trending(Region):

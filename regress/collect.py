@@ -62,14 +62,14 @@ class ScenarioItem(pytest.Function):
     def reportinfo(self):
         return self.path, self.check.line - 1 if self.check.line else None, f"{self.scenario.name}::{self.check.name}[{self.viewport}]"
 
-    def repr_failure(self, excinfo, style=None):
+    def repr_failure(self, excinfo):
         if isinstance(excinfo.value, CheckFailure):
             where = f"{self.path.name}:{self.check.line}" if self.check.line else self.path.name
             return (
                 f"{self.check.kind} check '{self.check.name}' of scenario '{self.scenario.name}' "
                 f"at {self.viewport} ({where}) failed on {self.scenario.page}:\n{excinfo.value}"
             )
-        return super().repr_failure(excinfo, style=style)
+        return super().repr_failure(excinfo)
 
 
 class RegressionDir(pytest.Dir):

@@ -15,8 +15,10 @@ def run(ctx, options) -> None:
     article = site.article
     problems: list[str] = []
 
+    present = [name for name in BYSTANDERS if ctx.locate(site, name).count()]
+
     def bystander_sizes():
-        return {name: _font_px(ctx.locate(site, name)) for name in BYSTANDERS}
+        return {name: _font_px(ctx.locate(site, name)) for name in present}
 
     start = article.body_font_px()
     if abs(start - default) > TOLERANCE_PX:

@@ -8,7 +8,7 @@ from . import CheckFailure, CheckKind, register
 
 # window.print() is recorded, not run: a real dialog would block headless Chromium.
 RECORD_PRINT_JS = "window.__printCalls = 0; window.print = () => { window.__printCalls += 1; };"
-MUST_HIDE = ("menu.gnb", "menu.sub_nav", "menu.top_bar", "share_bar", "sidebar", "top_ten", "top_five",
+MUST_HIDE = ("menu.gnb", "menu.sub_nav", "share_bar", "sidebar", "top_ten", "top_five",
              "darkroom", "trending", "footer.links")
 MUST_SHOW = ("article.headline", "article.dates", "article.byline", "article.photo", "article.caption",
              "article.body")
@@ -17,8 +17,8 @@ MUST_SHOW = ("article.headline", "article.dates", "article.byline", "article.pho
 def run(ctx, options) -> None:
     ctx.page.context.add_init_script(RECORD_PRINT_JS)
     site = ctx.open()
-    headline = " ".join(site.article.headline.inner_text().split())
-    first_paragraph = " ".join(site.article.paragraphs.first.inner_text().split())
+    headline = " ".join(site.article.headline.text_content().split())
+    first_paragraph = " ".join(site.article.paragraphs.first.text_content().split())
     view = site.article.open_print_view()
     if view is ctx.page and view.url == ctx.url:
         raise CheckFailure("Print Preview opened nothing: no popup and no navigation")

@@ -20,10 +20,10 @@ def open_article_at(page, base_url, site_settings, moment) -> ArticlePage:
 def test_date_line_shows_the_page_clock_in_seed_format(page, base_url, site_settings):
     site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
     date_line = site.menu.date_line
-    assert date_line.inner_text().strip() == "Mon, February 6, 2023 | 21:47"
+    assert date_line.text_content().strip() == "Mon, February 6, 2023 | 21:47"
     page.clock.run_for("02:00")  # two minutes later the line follows the clock
     page.wait_for_function("() => document.querySelector('#date_line').textContent.includes('21:49')")
-    assert DATE_LINE_RE.match(date_line.inner_text().strip())
+    assert DATE_LINE_RE.match(date_line.text_content().strip())
 
 
 def test_trending_ranks_twenty_stories_from_the_seed(article_page, seed):
@@ -72,7 +72,7 @@ def test_copy_link_copies_canonical_url(context, article_page, site_settings):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     bar = article_page.share_bar
     bar.copy_link()
-    assert "copied" in bar.copy_toast.inner_text().lower()
+    assert "copied" in bar.copy_toast.text_content().lower()
     copied = article_page.page.evaluate("() => navigator.clipboard.readText()")
     assert copied == article_page.canonical_url
     assert copied.endswith(site_settings.site["article_path"])

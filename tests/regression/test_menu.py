@@ -43,4 +43,4 @@ def test_search_layer_submits_to_search_page(article_page):
     article_page.menu.search_for("GSOMIA")
     page = article_page.page
     assert re.search(r"/www2/common/search\.asp\?kwd=GSOMIA", page.url)
-    assert "GSOMIA" in page.locator("body").inner_text()
+    assert "GSOMIA" in page.locator("body").text_content()
