@@ -14,6 +14,7 @@ import pytest
 
 from . import browser as browser_finder
 from .collect import ScenarioFile, is_scenario_file
+from .reports_dir import rotate
 from .scenario import ScenarioError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="scenario directory collected with tests/regression (default: config/scenarios)")
     group.addoption("--update-baselines", default=None, choices=UPDATE_MODES,
                     help="write visual baselines: missing ones, changed ones, or all")
+    group.addoption("--reports-dir", default=str(ROOT / "reports"), metavar="DIR",
+                    help="where run outputs go: DIR/latest is this run (default: reports/)")
+    group.addoption("--prune-baselines", action="store_true",
+                    help="delete baselines that no scenario uses any more")
     group.addoption("--mutation", default=None, metavar="NAME",
                     help="serve the demo site with a seeded regression (ignored with --base-url)")
 
@@ -48,6 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "changes_state: test changes state on the site (skipped on sensitive URLs)")
 
     workerinput = getattr(config, "workerinput", None)
+    if workerinput is None and not config.option.collectonly:
+        config.stash[LATEST_KEY] = rotate(Path(config.getoption("--reports-dir")))
     if workerinput is not None:  # an xdist worker: the controller owns the site
         config.option.base_url = workerinput["regress_base_url"]
         return
@@ -70,6 +77,7 @@ def pytest_configure_node(node) -> None:  # xdist hook: hand workers the one sit
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail once, within seconds, if the target is unreachable."""
+    _CONFIG[:] = [session.config]
     url = session.config.option.base_url
     if not url or session.config.option.collectonly:
         return
@@ -83,6 +91,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 SETTINGS_KEY = pytest.StashKey["object"]()
+LATEST_KEY = pytest.StashKey[Path]()
+
+
+def latest_reports_dir(config: pytest.Config) -> Path:
+    """This run's reports/latest (workers share the controller's)."""
+    return config.stash.get(LATEST_KEY, None) or Path(config.getoption("--reports-dir")) / "latest"
+
 DEMO_SITE_KEY = pytest.StashKey["object"]()
 
 
@@ -163,3 +178,55 @@ def pytest_collect_directory(path: Path, parent):
 
         return RegressionDir.from_parent(parent, path=path)
     return None
+
+
+# --- baselines: what this run wrote, and what nothing uses any more ---------------
+
+WRITTEN_KEY = pytest.StashKey[list]()
+_CONFIG: list[pytest.Config] = []  # logreport has no config argument
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logreport(report) -> None:
+    if report.when != "call":
+        return
+    written = [value for key, value in report.user_properties if key == "baseline_written"]
+    if written:
+        config = _CONFIG[0]
+        config.stash.setdefault(WRITTEN_KEY, []).extend(written)
+
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    written = config.stash.get(WRITTEN_KEY, [])
+    if written:
+        terminalreporter.section("baselines written")
+        for line in sorted(written):
+            terminalreporter.line(line)
+    unused = _unused_baselines(config)
+    if unused:
+        pruning = config.getoption("--prune-baselines")
+        terminalreporter.section("baselines no scenario uses" + (" (removed)" if pruning else ""))
+        for path in unused:
+            terminalreporter.line(str(path.relative_to(ROOT)))
+            if pruning:
+                path.unlink()
+        if not pruning:
+            terminalreporter.line("remove them with --prune-baselines")
+
+
+def _unused_baselines(config: pytest.Config) -> list[Path]:
+    from . import baselines
+    from .scenario import load_scenarios
+
+    used = set()
+    try:
+        for path in sorted(Path(config.getoption("--scenarios")).glob("*.y*ml")):
+            for scenario in load_scenarios(path, config.stash[SETTINGS_KEY]):
+                for check in scenario.checks:
+                    if check.kind == "visual":
+                        for viewport in check.viewports:
+                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium"))
+    except ScenarioError:
+        return []  # the collection error already says what is wrong
+    return sorted(baselines.all_baselines() - used)

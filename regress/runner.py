@@ -34,6 +34,12 @@ class CheckContext:
         size = self.settings["viewports"][self.viewport]
         return size["width"], size["height"]
 
+    def artifacts_dir(self):
+        from .plugin import latest_reports_dir
+        from .reports_dir import slug
+
+        return latest_reports_dir(self.config) / "artifacts" / slug(self.item.nodeid)
+
     def open(self) -> ArticlePage:
         """Load the scenario's page and fail clearly if it does not answer 2xx."""
         response = self.page.goto(self.url, wait_until="load")

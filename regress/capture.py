@@ -1,0 +1,79 @@
+"""Stable screenshots by construction: frozen clock, no motion, fonts and images ready.
+
+Then two consecutive captures must be byte-identical (as Playwright Test does)
+before one is used, within a bounded number of tries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator, Page
+
+from .checks import CheckFailure
+
+# Scroll through the page so lazy images load, force the rest, wait until all decode.
+_LOAD_IMAGES_JS = """async () => {
+  const step = Math.max(200, Math.floor(window.innerHeight * 0.8));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    await new Promise(r => requestAnimationFrame(() => r()));
+  }
+  document.querySelectorAll('img[loading="lazy"]').forEach(img => { img.loading = 'eager'; });
+  await Promise.all(Array.from(document.images).map(img =>
+    (img.complete ? Promise.resolve() : new Promise(r => { img.addEventListener('load', r, {once: true});
+                                                        img.addEventListener('error', r, {once: true}); }))
+      .then(() => img.decode ? img.decode().catch(() => null) : null)));
+  window.scrollTo(0, 0);
+  await document.fonts.ready;
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+}"""
+
+# Transitions still running (a menu closing, a layer fading) would make captures differ.
+_STILL_JS = "() => Promise.all(document.getAnimations().filter(a => a.effect && a.effect.getTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))"
+
+MASK_COLOR = "#FF00FF"
+
+
+@dataclass(frozen=True)
+class CaptureSpec:
+    full_page: bool
+    masks: tuple[Locator, ...] = ()
+    hides: tuple[Locator, ...] = ()
+    tries: int = 5
+
+
+def freeze_clock(page: Page, iso_time: str) -> None:
+    """Date.now() returns this instant for every document of the page; timers still run."""
+    page.clock.set_fixed_time(iso_time)
+
+
+def settle(page: Page) -> None:
+    page.evaluate(_LOAD_IMAGES_JS)
+    page.evaluate(_STILL_JS)
+
+
+def hide(locators) -> None:
+    for locator in locators:
+        locator.evaluate_all("els => els.forEach(e => e.style.setProperty('visibility', 'hidden', 'important'))")
+
+
+def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec) -> bytes:
+    """Capture until two consecutive shots are equal; fail clearly if they never are."""
+    hide(spec.hides)
+    options = dict(animations="disabled", caret="hide", mask=list(spec.masks), mask_color=MASK_COLOR, scale="css")
+
+    def shoot() -> bytes:
+        if target is None:
+            return page.screenshot(full_page=spec.full_page, **options)
+        return target.screenshot(**options)
+
+    previous = shoot()
+    for _ in range(spec.tries - 1):
+        current = shoot()
+        if current == previous:
+            return current
+        previous = current
+    raise CheckFailure(
+        f"the page never settled: {spec.tries} consecutive captures all differed "
+        "(something keeps moving: an unmasked animation, a live value, or late content)"
+    )
