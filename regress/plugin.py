@@ -38,6 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="delete baselines that no scenario uses any more")
     group.addoption("--mutation", default=None, metavar="NAME",
                     help="serve the demo site with a seeded regression (ignored with --base-url)")
+    # report + approve (regress/report.py, regress/approve.py)
+    group.addoption("--baselines-dir", default=str(ROOT / "baselines"), metavar="DIR",
+                    help="visual baselines directory (default: baselines/)")
 
 
 # --- the site under test -------------------------------------------------------
@@ -55,6 +58,9 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None and not config.option.collectonly:
         config.stash[LATEST_KEY] = rotate(Path(config.getoption("--reports-dir")))
+    # report: index.html/junit.xml/run.json in reports/latest, traces in reports/latest/traces
+    from . import report
+    report.configure(config, latest_reports_dir(config), Path(config.getoption("--baselines-dir")))
     if workerinput is not None:  # an xdist worker: the controller owns the site
         config.option.base_url = workerinput["regress_base_url"]
         return
@@ -161,6 +167,18 @@ def context(context):
     context.set_default_timeout(7_000)
     context.set_default_navigation_timeout(15_000)
     return context
+
+
+# --- state-changing tests are skipped on sensitive hosts (site.sensitive_hosts) ---
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("changes_state") is None:
+        return
+    host = browser_finder.host_of(item.config.option.base_url)
+    sensitive = {h.lower() for h in item.config.stash[SETTINGS_KEY].site.get("sensitive_hosts", [])}
+    if host and host[0].lower() in sensitive:
+        pytest.skip(f"changes state on the site; {host[0]} is listed in site.sensitive_hosts")
 
 
 # --- scenario collection ---------------------------------------------------------

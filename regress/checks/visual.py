@@ -30,7 +30,8 @@ def run(ctx, options) -> None:
     actual = stable_screenshot(ctx.page, target, spec)
 
     browser = ctx.page.context.browser.browser_type.name if ctx.page.context.browser else "chromium"
-    baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, browser)
+    baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, browser,
+                                       root=Path(ctx.config.getoption("--baselines-dir")))
     mode = ctx.config.getoption("--update-baselines")
     artifacts = ctx.artifacts_dir()
     record = {"baseline": str(baseline), "actual": None, "expected": None, "diff": None}

@@ -131,12 +131,17 @@ def rendered_pattern(w: int = 120, h: int = 80, offset: tuple[int, int] = (0, 0)
 # --------------------------------------------------------------------------- corpus table
 
 
-def corpus_pairs() -> list:
+def fixture_pairs() -> list:
     pairs = [
         pytest.param(FIXTURES / f"{n}a.png", FIXTURES / f"{n}b.png", id=f"pixelmatch-{n}")
         for n in range(1, 8)
     ]
     pairs.append(pytest.param(FIXTURES / "8a.png", FIXTURES / "5b.png", id="pixelmatch-8a-5b"))
+    return pairs
+
+
+def screenshot_pairs() -> list:
+    pairs = []
     if SCREENSHOTS.is_dir():
         for path_a in sorted(SCREENSHOTS.glob("*_a.png")):
             name = path_a.name[: -len("_a.png")]
@@ -145,9 +150,14 @@ def corpus_pairs() -> list:
     return pairs
 
 
+# The pure-Python reference takes about a second per real screenshot pair, so those
+# run at the default threshold and at 0 (every colour change counts) only.
 @pytest.mark.parametrize("include_aa", [False, True], ids=["aa-detect", "aa-count"])
-@pytest.mark.parametrize("threshold", THRESHOLDS)
-@pytest.mark.parametrize("path_a, path_b", corpus_pairs())
+@pytest.mark.parametrize(
+    "path_a, path_b, threshold",
+    [pytest.param(*p.values, t, id=f"{p.id}-{t}") for p in fixture_pairs() for t in THRESHOLDS]
+    + [pytest.param(*p.values, t, id=f"{p.id}-{t}") for p in screenshot_pairs() for t in (0, 0.1)],
+)
 def test_corpus_pair_matches_reference(path_a: Path, path_b: Path, threshold: float, include_aa: bool):
     a, b = load_rgba(path_a), load_rgba(path_b)
     if a.shape != b.shape:  # compare the way compare_pngs does: transparent padding
