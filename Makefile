@@ -23,6 +23,10 @@ regress: setup
 test: setup
 	$(PYTEST) tests $(ARGS)
 
+## make approve [K=EXPR]: promote the last run's failed visual captures to baselines (K: a -k expression)
+approve: $(VENV)/.installed
+	$(PY) -m regress.approve $(if $(K),-k "$(K)")
+
 bench: setup
 	$(PY) benchmarks/bench_diff.py
 

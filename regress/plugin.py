@@ -6,6 +6,7 @@ the browser lifecycle.
 """
 from __future__ import annotations
 
+import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -32,7 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="scenario directory collected with tests/regression (default: config/scenarios)")
     group.addoption("--update-baselines", default=None, choices=UPDATE_MODES,
                     help="write visual baselines: missing ones, changed ones, or all")
-    group.addoption("--reports-dir", default=str(ROOT / "reports"), metavar="DIR",
+    group.addoption("--reports-dir", default=os.environ.get("REGRESS_REPORTS_DIR", str(ROOT / "reports")), metavar="DIR",
                     help="where run outputs go: DIR/latest is this run (default: reports/)")
     group.addoption("--prune-baselines", action="store_true",
                     help="delete baselines that no scenario uses any more")

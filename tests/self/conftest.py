@@ -1,5 +1,14 @@
-# Wiring only: pytester for the self-tests, and the mutation catalog's one-line summary.
-pytest_plugins = ["pytester"]
+# Wiring only: the mutation catalog's one-line summary (pytester is enabled in the root conftest),
+# and a private reports dir for the suite runs self-tests start, so they never rotate
+# away the report of the run that is testing them.
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_reports_dir(tmp_path_factory):
+    os.environ["REGRESS_REPORTS_DIR"] = str(tmp_path_factory.mktemp("reports"))
 
 
 def pytest_terminal_summary(terminalreporter):
