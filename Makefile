@@ -30,5 +30,9 @@ approve: $(VENV)/.installed
 bench: setup
 	$(PY) benchmarks/bench_diff.py
 
+## make soak RUNS=20: the full suite N times against the unchanged demo site
+soak: setup
+	$(PY) benchmarks/soak.py --runs $(or $(RUNS),20) -- -n 2
+
 clean:
 	rm -rf $(VENV) reports test-results

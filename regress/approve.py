@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m regress.approve", description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", dest="expr", metavar="EXPR", default=None,
                         help="only node ids matching this pytest -k style expression")
-    parser.add_argument("--reports-dir", default=str(report.DEFAULT_REPORTS), metavar="DIR",
-                        help="the suite's --reports-dir (default: reports/)")
+    parser.add_argument("--reports-dir", default=str(report.default_reports_dir()), metavar="DIR",
+                        help="the suite's --reports-dir (default: $REGRESS_REPORTS_DIR or reports/)")
     args = parser.parse_args(argv)
     try:
         return approve(Path(args.reports_dir), args.expr)

@@ -18,6 +18,10 @@ from .collect import ScenarioFile, is_scenario_file
 from .reports_dir import rotate
 from .scenario import ScenarioError, load_settings
 
+# Remote browsers (--browser-server, --cdp-endpoint) and CI shards (--shard i/n):
+# their options join the "regress" group, their fixtures override pytest-playwright's.
+pytest_plugins = ["regress.remote", "regress.shard"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "config" / "site.yaml"
 DEFAULT_SCENARIOS = ROOT / "config" / "scenarios"

@@ -21,7 +21,6 @@ import re
 import secrets
 import shlex
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -250,10 +249,15 @@ class ReportPlugin:
         write_atomic(self.latest / "index.html", html.encode("utf-8"))
 
 
+def default_reports_dir() -> Path:
+    """The suite's --reports-dir default (REGRESS_REPORTS_DIR, else reports/)."""
+    return Path(os.environ.get("REGRESS_REPORTS_DIR") or DEFAULT_REPORTS)
+
+
 def approve_command(nodeid: str, reports_dir: Path) -> str:
-    if reports_dir.resolve() == DEFAULT_REPORTS.resolve():
+    if reports_dir.resolve() == default_reports_dir().resolve():
         return f"make approve K={shlex.quote(nodeid)}"
-    return (f"{Path(sys.executable).name} -m regress.approve --reports-dir {shlex.quote(str(reports_dir))} "
+    return (f"python -m regress.approve --reports-dir {shlex.quote(str(reports_dir))} "
             f"-k {shlex.quote(nodeid)}")
 
 

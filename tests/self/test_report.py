@@ -166,3 +166,25 @@ def test_report_in_a_browser(failed_run: Path, browser):
         assert dialogs == [] and errors == []
     finally:
         context.close()
+
+
+def test_state_changing_tests_are_skipped_on_sensitive_hosts(tmp_path: Path):
+    settings = (ROOT / "config" / "site.yaml").read_text(encoding="utf-8")
+    settings = settings.replace("sensitive_hosts: [www.koreatimes.co.kr, koreatimes.co.kr]",
+                                "sensitive_hosts: [127.0.0.1]")
+    assert "sensitive_hosts: [127.0.0.1]" in settings
+    (tmp_path / "site.yaml").write_text(settings, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
+    (tmp_path / "test_state.py").write_text(
+        "import pytest\n\n@pytest.mark.changes_state\ndef test_posts():\n    pass\n\n"
+        "def test_reads():\n    pass\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_ADDOPTS", "PYTEST_XDIST"))}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs",
+                           "--site-settings", str(tmp_path / "site.yaml"), "--scenarios", str(tmp_path),
+                           "--reports-dir", str(tmp_path / "reports"), "test_state.py"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed, 1 skipped" in proc.stdout and "site.sensitive_hosts" in proc.stdout
+    run = json.loads((tmp_path / "reports" / "latest" / "run.json").read_text())
+    assert {i["nodeid"]: i["status"] for i in run["items"]} == {
+        "test_state.py::test_posts": "skipped", "test_state.py::test_reads": "passed"}

@@ -1,0 +1,121 @@
+"""CI shards: ``--shard i/n`` partitions the items exactly and evenly, the same way
+every time, and ``python -m regress.shard merge`` makes one report of the shards."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from regress import shard
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 3
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _pytest(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd,
+                          env=_env(), capture_output=True, text=True, timeout=180)
+
+
+def _collect(*args: str) -> list[str]:
+    proc = _pytest("--collect-only", "-q", "tests/regression", *args)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    return [line.strip() for line in proc.stdout.splitlines() if "::" in line and not line.startswith(" ")]
+
+
+def test_shards_partition_the_suite_evenly_and_deterministically():
+    runs = [()] + [("--shard", f"{i}/{N}") for i in range(1, N + 1)] * 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        everything, *shards = list(pool.map(lambda args: _collect(*args), runs))
+    first, second = shards[:N], shards[N:]
+    assert len(everything) > 100 and len(set(everything)) == len(everything)
+    assert first == second, "the same shard must hold the same items, in the same order, every run"
+    union = [nodeid for part in first for nodeid in part]
+    assert sorted(union) == sorted(everything), "no item lost, none in two shards"
+    sizes = [len(part) for part in first]
+    assert max(sizes) - min(sizes) <= 1, sizes
+    for part in first:  # a shard keeps the suite's own order
+        assert part == [nodeid for nodeid in everything if nodeid in set(part)]
+        # and mixes the viewports instead of getting all of one
+        viewports = {v for v in ("desktop", "tablet", "mobile") if any(f"[{v}" in n for n in part)}
+        assert len(viewports) == 3, viewports
+
+
+def test_shards_split_what_k_selected():
+    selected = _collect("-k", "links")
+    parts = [_collect("-k", "links", "--shard", f"{i}/2") for i in (1, 2)]
+    assert sorted(parts[0] + parts[1]) == sorted(selected)
+    assert abs(len(parts[0]) - len(parts[1])) <= 1
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "3", "a/b", "1/0", "-1/2", "1/3/4"])
+def test_bad_shard_values_are_one_usage_error(value):
+    with pytest.raises(ValueError, match=r"^--shard must be i/n with 1 <= i <= n$"):
+        shard.parse_shard(value)
+
+
+def test_bad_shard_on_the_command_line():
+    proc = _pytest("--collect-only", "-q", "tests/regression", "--shard", "4/3")
+    assert proc.returncode == 4
+    assert "--shard must be i/n with 1 <= i <= n" in proc.stderr
+
+
+def test_shard_of_is_even_for_any_count():
+    for count in range(0, 40):
+        ids = [f"t{k}" for k in range(count)]
+        for total in (1, 2, 3, 7):
+            parts = [shard.shard_of(ids, i, total) for i in range(1, total + 1)]
+            assert set().union(*parts) == set(ids) and sum(map(len, parts)) == count
+            assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+TESTS = '''
+import pytest
+
+@pytest.mark.parametrize("n", range(7))
+def test_number(n):
+    assert n != 5, "five is broken"
+
+def test_skipped():
+    pytest.skip("not here")
+'''
+
+
+def test_merge_combines_the_shards_reports(tmp_path):
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
+    (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        procs = list(pool.map(lambda i: _pytest("-q", "--shard", f"{i}/2", "--reports-dir",
+                                                 str(tmp_path / f"shard{i}"), "test_numbers.py", cwd=tmp_path),
+                              (1, 2)))
+    assert sorted(p.returncode for p in procs) == [0, 1], [p.stdout[-2000:] for p in procs]  # one shard has the failure
+    out = tmp_path / "merged"
+    merged = subprocess.run([sys.executable, "-m", "regress.shard", "merge", str(out),
+                             str(tmp_path / "shard1"), str(tmp_path / "shard2" / "latest")],
+                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == 8 == int(suite.get("tests"))
+    assert {c.get("name") for c in cases} == {f"test_number[{n}]" for n in range(7)} | {"test_skipped"}
+    assert (suite.get("failures"), suite.get("skipped"), suite.get("errors")) == ("1", "1", "0")
+
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert len(run["items"]) == 8 and run["exitstatus"] == 1 and run["finished"]
+    assert {i["nodeid"] for i in run["items"] if i["status"] == "failed"} == {"test_numbers.py::test_number[5]"}
+    assert "re-rendered" in merged.stdout, merged.stdout
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f"test_number[{n}]" in index for n in range(7))
