@@ -27,8 +27,9 @@ test: setup
 approve: $(VENV)/.installed
 	$(PY) -m regress.approve $(if $(K),-k "$(K)")
 
+## make bench [ARGS=--repeat 3]: diff engine + suite figures (overhead, parallel speed-up, growth); on a quiet machine
 bench: setup
-	$(PY) benchmarks/bench_diff.py
+	$(PY) benchmarks/run_all.py $(ARGS)
 
 ## make soak RUNS=20: the full suite N times against the unchanged demo site
 soak: setup

@@ -231,7 +231,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         pruning = config.getoption("--prune-baselines")
         terminalreporter.section("baselines no scenario uses" + (" (removed)" if pruning else ""))
         for path in unused:
-            terminalreporter.line(str(path.relative_to(ROOT)))
+            terminalreporter.line(str(path))
             if pruning:
                 path.unlink()
         if not pruning:
@@ -242,6 +242,7 @@ def _unused_baselines(config: pytest.Config) -> list[Path]:
     from . import baselines
     from .scenario import load_scenarios
 
+    root = Path(config.getoption("--baselines-dir"))
     used = set()
     try:
         for path in sorted(Path(config.getoption("--scenarios")).glob("*.y*ml")):
@@ -249,7 +250,8 @@ def _unused_baselines(config: pytest.Config) -> list[Path]:
                 for check in scenario.checks:
                     if check.kind == "visual":
                         for viewport in check.viewports:
-                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium"))
+                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
+                                                             root=root))
     except ScenarioError:
         return []  # the collection error already says what is wrong
-    return sorted(baselines.all_baselines() - used)
+    return sorted(baselines.all_baselines(root) - used)

@@ -9,7 +9,13 @@ from PIL import Image
 from .. import baselines
 from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot
 from ..diff import compare_pngs
+from ..geometry import measure
 from . import CheckFailure, CheckKind, register
+
+
+REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", "share_bar", "article.photo",
+                       "article.sub_headline", "article.byline", "article.body", "top_ten", "top_five",
+                       "darkroom", "footer")
 
 
 def run(ctx, options) -> None:
@@ -63,7 +69,7 @@ def run(ctx, options) -> None:
         diff=_save(artifacts / "diff.png", _png(result.diff_image)),
         diff_pixels=result.diff_pixels,
         ratio=result.ratio,
-        boxes=_changed_components(ctx, site, result.diff_image),
+        boxes=_changed_components(ctx, site, result.diff_image, target),
     )
     where = f"diff image {_rel(artifacts / 'diff.png')}"
     if result.size_mismatch:
@@ -81,7 +87,7 @@ def _over_budget(result, visual) -> tuple[bool, str]:
     return result.diff_pixels > budget, f"max_diff_pixels {budget}"
 
 
-def _changed_components(ctx, site, diff_image) -> list[str]:
+def _changed_components(ctx, site, diff_image, target) -> list[str]:
     """Which named components the changed pixels fall in (for the report)."""
     if diff_image is None:
         return []
@@ -89,14 +95,14 @@ def _changed_components(ctx, site, diff_image) -> list[str]:
     ys, xs = np.nonzero(red)
     if not len(xs):
         return []
+    # Diff pixels are relative to the capture; component boxes to the document.
+    origin = measure(target).box if target is not None else None
+    xs = xs + (origin.x if origin else 0)
+    ys = ys + (origin.y if origin else 0)
     names = []
-    for name in ("menu", "trending", "article.headline", "article.dates", "share_bar", "article.photo",
-                 "article.body", "top_ten", "top_five", "darkroom", "footer"):
-        box = ctx.locate(site, name).first.bounding_box() if ctx.locate(site, name).count() else None
-        if not box:
-            continue
-        inside = (xs >= box["x"]) & (xs < box["x"] + box["width"]) & (ys >= box["y"]) & (ys < box["y"] + box["height"])
-        if inside.any():
+    for name in REPORTED_COMPONENTS:
+        box = measure(ctx.locate(site, name)).box
+        if box and ((xs >= box.x) & (xs < box.right) & (ys >= box.y) & (ys < box.bottom)).any():
             names.append(name)
     return names
 

@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -52,7 +53,10 @@ def _run(cmd: list[str], timeout: float = RUN_TIMEOUT_S) -> subprocess.Completed
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("PYTEST_XDIST_WORKER", None)
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    # Each run reports into its own throw-away directory, never over reports/latest.
+    with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
+        env["REGRESS_REPORTS_DIR"] = reports
+        return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _collect(*args: str) -> list[str]:

@@ -1,0 +1,311 @@
+"""Benchmark the regression suite itself: overhead, parallel speed-up, growth.
+
+Usage:
+    python benchmarks/bench_suite.py                 # all three, prints a table
+    python benchmarks/bench_suite.py --only overhead,parallel --repeat 3
+    python benchmarks/bench_suite.py --quick         # small slices: checks the script works
+
+Every figure is the wall time of a fresh process (Python start, browser launch
+and all), against one demo site started here and passed as ``--base-url`` (so
+no run pays for starting a site). With ``--repeat N`` each measurement is taken
+N times, interleaved, and the best is kept (noise only ever adds time).
+
+* overhead: (a) the floor: one browser, for each page of the visual checks at
+  each viewport, one navigation and then every screenshot those checks take
+  (full page or the component), nothing else; (b) the suite's visual checks
+  (``pytest tests/regression -m visual``). Target: (b)/(a) <= 1.5.
+* parallel: the full suite (``tests/regression``) with ``-n 1`` and ``-n 2``.
+  Target: speed-up >= 1.6 on 2 cores.
+* growth: generated articles (``DemoSite(articles=20)``), one scenario each
+  (layout, links, a visual of the article body; desktop), run on the first 1,
+  5 and 20 pages against baselines written beforehand (untimed). Linear means
+  a constant marginal cost per page: T(n) = fixed + n * per_page; the ratio of
+  the marginal costs 5->20 and 1->5 should be near 1.
+
+Runs write their reports and baselines under a temp dir, never into reports/ or
+baselines/. Exit status 1 if a timed run failed (its figure is still printed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PY = sys.executable
+OVERHEAD_TARGET = 1.5
+SPEEDUP_TARGET = 1.6
+GROWTH_SIZES = (1, 5, 20)
+QUICK_GROWTH_SIZES = (1, 2, 4)
+
+
+# --- running things --------------------------------------------------------------
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "REGRESS_LINK_CACHE_DIR"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+class Run:
+    def __init__(self, label: str, seconds: float, returncode: int, summary: str):
+        self.label, self.seconds, self.returncode, self.summary = label, seconds, returncode, summary
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def timed(label: str, cmd: list[str], timeout: float) -> Run:
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Run(label, time.perf_counter() - t0, -1, f"timed out after {timeout:.0f} s")
+    seconds = time.perf_counter() - t0
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    summary = lines[-1].strip("= ") if lines else proc.stderr.strip()[-300:]
+    if proc.returncode != 0:
+        sys.stderr.write(f"\n[{label}] exit {proc.returncode}:\n{proc.stdout[-2500:]}\n{proc.stderr[-1500:]}\n")
+    return Run(label, seconds, proc.returncode, summary)
+
+
+def best(runs: list[Run]) -> Run:
+    good = [r for r in runs if r.ok] or runs
+    return min(good, key=lambda r: r.seconds)
+
+
+def pytest_cmd(tmp: Path, tag: str, *args: str) -> list[str]:
+    return [PY, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--reports-dir", str(tmp / "reports" / tag),
+            *args]
+
+
+# --- (a) the floor: one browser, each navigation and screenshot, nothing else ------------
+
+def floor_plan(scenarios_dir: Path) -> list[tuple[str, str, list[str]]]:
+    """[(page, viewport, [component...])] of the visual checks, in suite order."""
+    from regress.plugin import DEFAULT_SETTINGS
+    from regress.scenario import load_scenarios, load_settings
+
+    settings = load_settings(DEFAULT_SETTINGS)
+    plan: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(scenarios_dir.glob("*.y*ml")):
+        for scenario in load_scenarios(path, settings):
+            for check in scenario.checks:
+                if check.kind == "visual":
+                    for viewport in check.viewports:
+                        plan.setdefault((scenario.page, viewport), []).append(check.options.get("component", "page"))
+    return [(page, viewport, components) for (page, viewport), components in plan.items()]
+
+
+def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = None) -> int:
+    """The floor itself, run in its own process by the benchmark (``--floor BASE_URL``)."""
+    from playwright.sync_api import sync_playwright
+
+    from pages import ArticlePage, locate
+    from regress import browser as finder
+    from regress.plugin import DEFAULT_SETTINGS
+    from regress.scenario import load_settings
+
+    viewports = load_settings(DEFAULT_SETTINGS).viewports
+    plan = [step for step in floor_plan(Path(scenarios_dir)) if only_viewport in (None, step[1])]
+    shots = 0
+    with sync_playwright() as pw:
+        executable = finder.find_chromium(pw.chromium.executable_path)
+        browser = pw.chromium.launch(executable_path=executable,
+                                     args=finder.launch_flags(finder.host_of(base_url)))
+        for page_path, viewport, components in plan:
+            width, height = viewports[viewport]
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(base_url.rstrip("/") + page_path, wait_until="load")
+            site = ArticlePage(page, base_url)
+            for component in components:
+                if component == "page":
+                    page.screenshot(full_page=True)
+                else:
+                    locate(site, component).screenshot()
+                shots += 1
+            context.close()
+        browser.close()
+    print(f"floor: {len(plan)} navigations, {shots} screenshots")
+    return 0
+
+
+def bench_overhead(tmp: Path, base_url: str, repeat: int, quick: bool) -> dict:
+    scenarios = ROOT / "config" / "scenarios"
+    selection = ["-k", "desktop"] if quick else []  # quick: the desktop visual checks on both sides
+    floor_cmd = [PY, str(Path(__file__).resolve()), "--floor", base_url, "--floor-scenarios", str(scenarios)]
+    if quick:
+        floor_cmd += ["--floor-viewport", "desktop"]
+    suite_cmd = pytest_cmd(tmp, "overhead", "--base-url", base_url, "--scenarios", str(scenarios),
+                           "tests/regression", "-m", "visual", *selection)
+    floors, suites = [], []
+    for _ in range(repeat):
+        floors.append(timed("floor", floor_cmd, 900))
+        suites.append(timed("suite -m visual", suite_cmd, 1800))
+    floor, suite = best(floors), best(suites)
+    ratio = suite.seconds / floor.seconds
+    return {"floor": floor, "suite": suite, "ratio": ratio, "ok": floor.ok and suite.ok}
+
+
+# --- parallel speed-up -------------------------------------------------------------
+
+def bench_parallel(tmp: Path, base_url: str, repeat: int, quick: bool) -> dict:
+    selection = ["-k", "desktop"] if quick else []
+    runs: dict[int, list[Run]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for workers in (1, 2):
+            cmd = pytest_cmd(tmp, f"n{workers}", "--base-url", base_url, "-n", str(workers),
+                             "tests/regression", *selection)
+            runs[workers].append(timed(f"suite -n {workers}", cmd, 3600))
+    one, two = best(runs[1]), best(runs[2])
+    return {"one": one, "two": two, "speedup": one.seconds / two.seconds, "ok": one.ok and two.ok}
+
+
+# --- growth with the number of pages ------------------------------------------------------
+
+GROWTH_SCENARIO = """\
+  - name: {name}
+    page: {page}
+    checks:
+      - kind: layout
+        visible: [menu.top_bar, article.headline, article.body, footer]
+        relations:
+          - {{a: article.headline, rel: above, b: article.body}}
+      - kind: links
+        components: [article.category, article.related]
+      - {{kind: visual, name: visual_body, component: article.body}}
+"""
+
+
+def write_growth_scenarios(directory: Path, paths: list[str]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    body = "".join(GROWTH_SCENARIO.format(name=f"generated_{k:02d}", page=p) for k, p in enumerate(paths, 1))
+    (directory / "generated.yaml").write_text("defaults:\n  viewports: [desktop]\n\nscenarios:\n" + body,
+                                              encoding="utf-8")
+
+
+def bench_growth(tmp: Path, base_url: str, generated: list[str], repeat: int, sizes: tuple[int, ...]) -> dict:
+    baselines = tmp / "growth-baselines"
+    # the baselines of every page, untimed: the timed runs then compare, like a real run
+    largest = tmp / "growth-all"
+    write_growth_scenarios(largest, generated[:max(sizes)])
+    prep = timed("growth baselines", pytest_cmd(tmp, "growth-prep", "--base-url", base_url, "--scenarios",
+                                                 str(largest), "--baselines-dir", str(baselines),
+                                                 "--update-baselines", "missing", str(largest / "generated.yaml")),
+                 3600)
+    runs: dict[int, list[Run]] = {n: [] for n in sizes}
+    for _ in range(repeat):
+        for n in sizes:
+            directory = tmp / f"growth-{n}"
+            write_growth_scenarios(directory, generated[:n])
+            cmd = pytest_cmd(tmp, f"growth-{n}", "--base-url", base_url, "--scenarios", str(directory),
+                             "--baselines-dir", str(baselines), str(directory / "generated.yaml"))
+            runs[n].append(timed(f"{n} pages", cmd, 3600))
+    chosen = {n: best(r) for n, r in runs.items()}
+    xs, ys = list(sizes), [chosen[n].seconds for n in sizes]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
+    fixed = mean_y - slope * mean_x
+    marginals = [(ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
+    return {"runs": chosen, "per_page": slope, "fixed": fixed, "marginals": marginals,
+            "marginal_ratio": marginals[-1] / marginals[0] if marginals[0] > 0 else float("inf"),
+            "max_residual": max(abs(y - (fixed + slope * x)) for x, y in zip(xs, ys)),
+            "ok": prep.ok and all(r.ok for r in chosen.values()), "prep": prep}
+
+
+# --- the table -------------------------------------------------------------------------
+
+def _status(run: Run) -> str:
+    return "" if run.ok else f"   [FAILED: {run.summary}]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="overhead,parallel,growth",
+                        help="comma-separated subset of: overhead, parallel, growth")
+    parser.add_argument("--repeat", type=int, default=1, help="take each measurement N times, keep the best")
+    parser.add_argument("--quick", action="store_true",
+                        help="small slices (desktop only; growth on 1, 2, 4 pages): checks the script, not the targets")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (reports, baselines) and print it")
+    parser.add_argument("--floor", metavar="BASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-scenarios", default=str(ROOT / "config" / "scenarios"), help=argparse.SUPPRESS)
+    parser.add_argument("--floor-viewport", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.floor:
+        return floor_main(args.floor, args.floor_scenarios, args.floor_viewport)
+
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    unknown = set(wanted) - {"overhead", "parallel", "growth"}
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    from demo_site.server import DemoSite
+
+    sizes = QUICK_GROWTH_SIZES if args.quick else GROWTH_SIZES
+    repeat = max(1, args.repeat)
+    tmp = Path(tempfile.mkdtemp(prefix="regress-bench-"))
+    ok = True
+    started = time.perf_counter()
+    cores = os.cpu_count() or 1
+    try:
+        with DemoSite(port=0, articles=max(sizes)) as site:
+            generated = site.generated_article_paths()
+            print(f"suite benchmarks: {cores} cores, best of {repeat}"
+                  f"{', QUICK slices (figures are not the targets)' if args.quick else ''}; demo site {site.url}",
+                  flush=True)
+            if "overhead" in wanted:
+                r = bench_overhead(tmp, site.url, repeat, args.quick)
+                ok &= r["ok"]
+                print(f"overhead  floor (1 browser, navigate + screenshot)   {r['floor'].seconds:8.1f} s"
+                      f"{_status(r['floor'])}")
+                print(f"          suite -m visual                            {r['suite'].seconds:8.1f} s"
+                      f"   {r['suite'].summary}{_status(r['suite'])}")
+                verdict = "met" if r["ratio"] <= OVERHEAD_TARGET else "NOT met"
+                print(f"          ratio suite/floor                          {r['ratio']:8.2f} x"
+                      f"   (target <= {OVERHEAD_TARGET}: {verdict})", flush=True)
+            if "parallel" in wanted:
+                r = bench_parallel(tmp, site.url, repeat, args.quick)
+                ok &= r["ok"]
+                print(f"parallel  full suite -n 1                            {r['one'].seconds:8.1f} s"
+                      f"   {r['one'].summary}{_status(r['one'])}")
+                print(f"          full suite -n 2                            {r['two'].seconds:8.1f} s"
+                      f"   {r['two'].summary}{_status(r['two'])}")
+                verdict = "met" if r["speedup"] >= SPEEDUP_TARGET else "NOT met"
+                note = "" if cores >= 2 else f"; only {cores} core here"
+                print(f"          speed-up                                   {r['speedup']:8.2f} x"
+                      f"   (target >= {SPEEDUP_TARGET} on 2 cores: {verdict}{note})", flush=True)
+            if "growth" in wanted:
+                r = bench_growth(tmp, site.url, generated, repeat, sizes)
+                ok &= r["ok"]
+                if not r["prep"].ok:
+                    print(f"growth    baselines run failed: {r['prep'].summary}")
+                for n, run in r["runs"].items():
+                    print(f"growth    {n:3d} page{'s' if n > 1 else ' '} (layout+links+visual)        "
+                          f"{run.seconds:8.1f} s   {run.seconds / n:6.2f} s/page{_status(run)}")
+                m = r["marginals"]
+                print(f"          fit T(n) = {r['fixed']:.1f} s + n x {r['per_page']:.2f} s/page"
+                      f"   (largest residual {r['max_residual']:.1f} s)")
+                print(f"          marginal s/page {sizes[0]}->{sizes[1]}: {m[0]:.2f}, {sizes[1]}->{sizes[2]}: {m[1]:.2f}"
+                      f"; ratio {r['marginal_ratio']:.2f} (1.0 = linear)")
+                linear = 0.67 <= r["marginal_ratio"] <= 1.5
+                print(f"          linear: {'yes' if linear else 'NO'} (marginal ratio within 0.67..1.5)", flush=True)
+    finally:
+        if args.keep:
+            print(f"kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"suite benchmarks took {time.perf_counter() - started:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
