@@ -326,6 +326,13 @@ register(Mutation(
 ))
 
 register(Mutation(
+    name="share-bar-shifted-1px",
+    description="The share bar is nudged 1px to the right (position: relative; left: 1px).",
+    expected_kinds={"visual"},
+    extra_css=".sns_area { position: relative; left: 1px; }",
+))
+
+register(Mutation(
     name="headline-colour",
     description="The headline is red (#c8102e) instead of the body ink colour.",
     expected_kinds={"visual"},

@@ -21,33 +21,46 @@ def is_scenario_file(path: Path, scenarios_dir: Path) -> bool:
 class ScenarioFile(pytest.File):
     def collect(self):
         from .plugin import SETTINGS_KEY
-        from .runner import run_scenario_check
 
         try:
             scenarios = load_scenarios(self.path, self.config.stash[SETTINGS_KEY])
         except ScenarioError as err:
             raise self.CollectError(str(err)) from None
-        registry = kinds()
         for scenario in scenarios:
-            for check in scenario.checks:
-                for viewport in check.viewports:
-                    item = ScenarioItem.from_parent(
-                        self,
-                        name=f"{scenario.name}::{check.name}[{viewport}]",
-                        callobj=run_scenario_check,
-                        scenario=scenario,
-                        check=check,
-                        viewport=viewport,
-                    )
-                    item.add_marker(getattr(pytest.mark, check.kind))
-                    if registry[check.kind].changes_state:
-                        item.add_marker(pytest.mark.changes_state)
-                    yield item
+            yield ScenarioNode.from_parent(self, name=scenario.name, scenario=scenario)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, self.CollectError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
+
+
+class ScenarioNode(pytest.Collector):
+    """One scenario of a file: its checks × viewports, so ``file::scenario::check[viewport]``
+    is a real node id that can be passed back on the command line."""
+
+    def __init__(self, *, scenario, **kwargs):
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def collect(self):
+        from .runner import run_scenario_check
+
+        registry = kinds()
+        for check in self.scenario.checks:
+            for viewport in check.viewports:
+                item = ScenarioItem.from_parent(
+                    self,
+                    name=f"{check.name}[{viewport}]",
+                    callobj=run_scenario_check,
+                    scenario=self.scenario,
+                    check=check,
+                    viewport=viewport,
+                )
+                item.add_marker(getattr(pytest.mark, check.kind))
+                if registry[check.kind].changes_state:
+                    item.add_marker(pytest.mark.changes_state)
+                yield item
 
 
 class ScenarioItem(pytest.Function):

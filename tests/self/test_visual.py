@@ -30,7 +30,7 @@ def test_unchanged_page_passes(tmp_path):
 @pytest.mark.parametrize(
     "mutation, selection",
     [
-        ("share-bar-shifted-1px", "desktop and visual_share_bar"),
+        ("share-bar-shifted-1px", "desktop and visual_page"),  # a component capture moves with it
         ("headline-colour", "desktop and visual_article_head"),
         ("headline-font", "desktop and visual_article_head"),
     ],
