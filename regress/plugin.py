@@ -226,7 +226,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.section("baselines written")
         for line in sorted(written):
             terminalreporter.line(line)
-    unused = _unused_baselines(config)
+    # With another scenarios dir, the committed baselines are not its business unless asked.
+    own_scenarios = Path(config.getoption("--scenarios")).resolve() == DEFAULT_SCENARIOS.resolve()
+    unused = _unused_baselines(config) if own_scenarios or config.getoption("--prune-baselines") else []
     if unused:
         pruning = config.getoption("--prune-baselines")
         terminalreporter.section("baselines no scenario uses" + (" (removed)" if pruning else ""))

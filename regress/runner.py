@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pages import ArticlePage, locate
 from .checks import CheckFailure, kinds
@@ -42,7 +44,12 @@ class CheckContext:
 
     def open(self) -> ArticlePage:
         """Load the scenario's page and fail clearly if it does not answer 2xx."""
-        response = self.page.goto(self.url, wait_until="load")
+        try:
+            response = self.page.goto(self.url, wait_until="load")
+        except PlaywrightTimeout:
+            raise CheckFailure(f"{self.url} did not finish loading within the navigation timeout") from None
+        except PlaywrightError as err:
+            raise CheckFailure(f"{self.url} could not be loaded: {err.message.splitlines()[0]}") from None
         if response is None or not response.ok:
             status = response.status if response else "no response"
             raise CheckFailure(f"{self.url} answered {status}, expected a 2xx page")

@@ -74,10 +74,10 @@ def run(ctx, options) -> None:
     where = f"diff image {_rel(artifacts / 'diff.png')}"
     if result.size_mismatch:
         (w1, h1), (w2, h2) = result.size_mismatch
-        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} "
-                           f"({result.diff_pixels} pixels differ on the padded pair); {where}")
+        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({_rel(baseline)}; "
+                           f"{result.diff_pixels} pixels differ on the padded pair); {where}")
     raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
-                       f"allowed {allowed}; threshold {visual['threshold']}; {where}")
+                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(baseline)}; {where}")
 
 
 def _over_budget(result, visual) -> tuple[bool, str]:

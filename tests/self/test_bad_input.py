@@ -1,0 +1,153 @@
+"""Bad input and faults end to end: each gets one clear error, and nothing is left half-done.
+
+The YAML side of the bad-input table is in test_scenario_loading.py (file, line and key
+for every schema error) and test_collection_errors.py (one collection error, no
+traceback); this file covers baselines, unreachable or broken sites, and interruptions.
+"""
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = "article/visual_share_bar-desktop-chromium-linux.png"
+
+
+def pytest_run(*args, timeout=300, **kwargs):
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture
+def baselines_copy(tmp_path):
+    target = tmp_path / "baselines"
+    shutil.copytree(ROOT / "baselines", target)
+    return target
+
+
+def corrupt(path: Path):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n this is not a PNG")
+
+
+def truncate(path: Path):
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def wrong_size(path: Path):
+    Image.new("RGBA", (50, 20), (255, 255, 255, 255)).save(path)
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [(corrupt, "is unreadable"), (truncate, "is unreadable"), (wrong_size, "size changed: baseline is 50x20")],
+    ids=["corrupt-png", "truncated-png", "wrong-size"],
+)
+def test_damaged_baseline_gets_one_clear_failure(tmp_path, baselines_copy, damage, expected):
+    damage(baselines_copy / BASELINE)
+    done = pytest_run("config/scenarios/article.yaml::article::visual_share_bar[desktop]",
+                      "--baselines-dir", str(baselines_copy), "--reports-dir", str(tmp_path / "r"))
+    assert done.returncode == 1
+    assert expected in done.stdout, done.stdout[-2000:]
+    assert BASELINE.split("/")[1] in done.stdout  # names the file
+    assert "Traceback" not in done.stdout
+
+
+def test_refused_base_url_is_one_error_within_seconds(tmp_path):
+    started = time.monotonic()
+    done = pytest_run("tests/regression", "--base-url", "http://127.0.0.1:9", "--reports-dir", str(tmp_path))
+    assert time.monotonic() - started < 30
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert "--base-url http://127.0.0.1:9 is not reachable" in output
+    assert output.count("not reachable") == 1 and "Traceback" not in output
+
+
+class _BrokenSite(BaseHTTPRequestHandler):
+    """A real server with a broken page: 200 on /, 500 on /error, never answers /hang."""
+
+    hang = threading.Event()
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        if self.path.startswith("/hang"):
+            self.hang.wait(60)
+            return
+        status = 500 if self.path.startswith("/error") else 200
+        body = b"<html><body><h1>oops</h1></body></html>"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def broken_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BrokenSite)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    _BrokenSite.hang.set()
+    server.shutdown()
+    _BrokenSite.hang.clear()
+
+
+@pytest.mark.parametrize("page, expected", [("/error", "answered 500"), ("/hang", "did not finish loading")])
+def test_broken_page_fails_its_checks_clearly(tmp_path, broken_site, page, expected):
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "broken.yaml").write_text(
+        f"scenarios:\n  - name: broken\n    page: {page}\n    viewports: [desktop]\n"
+        "    checks:\n      - {kind: layout, visible: [article.headline]}\n"
+    )
+    started = time.monotonic()
+    # tests/regression collects the --scenarios dir too; -k keeps only the broken scenario.
+    done = pytest_run("tests/regression", "-k", "broken", "--scenarios", str(scenarios), "--base-url", broken_site,
+                      "--reports-dir", str(tmp_path / "r"))
+    assert done.returncode == 1
+    assert expected in done.stdout, done.stdout[-2000:]
+    assert "1 failed" in done.stdout and "Traceback" not in done.stdout
+    assert time.monotonic() - started < 90
+
+
+def test_killed_while_writing_baselines_leaves_every_baseline_decodable(tmp_path, baselines_copy):
+    """SIGKILL a run that rewrites baselines at several moments; every PNG stays whole."""
+    for delay in (4.0, 6.0, 8.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "-q", "config/scenarios/article.yaml", "-m", "visual", "-k", "desktop",
+             "--update-baselines", "all", "--baselines-dir", str(baselines_copy), "--reports-dir", str(tmp_path / "r")],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        pngs = list(baselines_copy.glob("*/*.png"))
+        assert len(pngs) >= 33
+        for png in pngs:
+            with Image.open(png) as image:
+                image.load()  # raises on a half-written file
+
+
+def test_interrupted_run_leaves_the_previous_report_readable(tmp_path):
+    reports = tmp_path / "reports"
+    first = pytest_run("config/scenarios/section.yaml::section_national", "--reports-dir", str(reports))
+    assert first.returncode == 0, first.stdout[-2000:]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "tests/regression", "--reports-dir", str(reports)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(8)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    previous = [p for p in reports.glob("run-*") if (p / "index.html").exists()]
+    assert previous, "the earlier run's report was not kept"
+    html = (previous[0] / "index.html").read_text(encoding="utf-8")
+    assert "section_national" in html
+    assert (reports / "latest" / "index.html").exists()  # the interrupted run says so, not a blank dir
