@@ -515,39 +515,3 @@ class CountRange(Field):
         exact = end(value)
         return exact, exact
 
-
-def layout_options(relations: Iterable[str]) -> dict[str, Field]:
-    """Options of the layout check kind (regress/checks/layout.py), which
-    exercises Range and CountRange more than any other kind."""
-    from .geometry import EDGES  # pure geometry, no browser
-
-    relations = tuple(relations)
-    sized, spaced = ("width", "height"), ("above", "below", "left_of", "right_of")
-
-    def relation_rule(r: Mapping[str, Any]) -> str | None:
-        rel = r["rel"]
-        needed = "range" if rel in sized else "b"
-        if needed not in r:
-            return f"relation {rel!r} needs {needed!r}"
-        allowed = {needed} | ({"gap"} if rel in spaced else set()) | ({"edge"} if rel == "aligned" else set())
-        extra = [k for k in ("b", "range", "gap", "edge") if k in r and k not in allowed]
-        return f"{extra[0]!r} does not apply to relation {rel!r}" if extra else None
-
-    return {
-        "visible": ComponentList(default=[], doc="components that must be visible"),
-        "hidden": ComponentList(default=[], doc="components that must be hidden or absent"),
-        "inside_viewport": ComponentList(default=[], doc="components within the viewport width"),
-        "no_overflow": Field(bool, default=True, doc="the page must not scroll horizontally"),
-        "count": MapOf(ComponentName(), CountRange(), default={},
-                       doc="how many elements each component matches"),
-        "relations": ListOf(Nested({
-            "a": ComponentName(required=True),
-            "rel": Field(str, required=True, choices=relations),
-            "b": ComponentName(),
-            "range": Range(doc="width/height range; % of the viewport's width/height"),
-            "gap": Range(doc="distance range for above/below/left_of/right_of; % of viewport width"),
-            "edge": Field(str, choices=list(EDGES), doc="which edges 'aligned' compares"),
-            "tolerance": Field(float, min=0, default=1.0, doc="px of slack"),
-            "viewports": ViewportList(min=1, doc="only at these viewports"),
-        }, check=relation_rule), default=[], doc="Galen-style relations between components"),
-    }

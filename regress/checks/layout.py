@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from ..geometry import measure, relation_problem
 from . import CheckFailure, CheckKind, register
-from ..schema import ranges_in_px
+from ..geometry import EDGES
+from ..schema import (ComponentList, ComponentName, CountRange, Field, ListOf, MapOf, Nested, Range,
+                      ViewportList, ranges_in_px)
 
 RELATIONS = ("above", "below", "left_of", "right_of", "inside", "aligned", "width", "height")
 
@@ -79,9 +81,35 @@ def _relation_problems(rel, box_of, width, height):
 
 
 def _options():
-    from ..schema import layout_options
+    sized, spaced = ("width", "height"), ("above", "below", "left_of", "right_of")
 
-    return layout_options(RELATIONS)
+    def relation_rule(r) -> str | None:
+        rel = r["rel"]
+        needed = "range" if rel in sized else "b"
+        if needed not in r:
+            return f"relation {rel!r} needs {needed!r}"
+        allowed = {needed} | ({"gap"} if rel in spaced else set()) | ({"edge"} if rel == "aligned" else set())
+        extra = [k for k in ("b", "range", "gap", "edge") if k in r and k not in allowed]
+        return f"{extra[0]!r} does not apply to relation {rel!r}" if extra else None
+
+    return {
+        "visible": ComponentList(default=[], doc="components that must be visible"),
+        "hidden": ComponentList(default=[], doc="components that must be hidden or absent"),
+        "inside_viewport": ComponentList(default=[], doc="components within the viewport width"),
+        "no_overflow": Field(bool, default=True, doc="the page must not scroll horizontally"),
+        "count": MapOf(ComponentName(), CountRange(), default={},
+                       doc="how many elements each component matches"),
+        "relations": ListOf(Nested({
+            "a": ComponentName(required=True),
+            "rel": Field(str, required=True, choices=RELATIONS),
+            "b": ComponentName(),
+            "range": Range(doc="width/height range; % of the viewport's width/height"),
+            "gap": Range(doc="distance range for above/below/left_of/right_of; % of viewport width"),
+            "edge": Field(str, choices=list(EDGES), doc="which edges 'aligned' compares"),
+            "tolerance": Field(float, min=0, default=1.0, doc="px of slack"),
+            "viewports": ViewportList(min=1, doc="only at these viewports"),
+        }, check=relation_rule), default=[], doc="Galen-style relations between components"),
+    }
 
 
 register(CheckKind(name="layout", run=run, options=_options(), description=__doc__))

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from regress.checks import CheckKind
+from regress.checks import CheckKind, kinds
 from regress.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
                               load_scenarios, load_settings)
 from regress.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
                             ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName,
-                            layout_options, ranges_in_px)
+                            ranges_in_px)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -470,7 +470,7 @@ def test_ranges_in_px():
     assert ranges_in_px(Range().validate([10, None], Context()), 800) == (10, None)
 
 
-LAYOUT = {"layout": CheckKind("layout", _noop, options=layout_options(("above", "width", "aligned")))}
+LAYOUT = {"layout": kinds()["layout"]}  # the real layout kind's option schema
 
 
 @pytest.mark.parametrize("relation,key,fragment", [
@@ -478,7 +478,7 @@ LAYOUT = {"layout": CheckKind("layout", _noop, options=layout_options(("above", 
     ("{a: menu, rel: above}", "relations[0]", "relation 'above' needs 'b'"),
     ("{a: menu, rel: width, range: 10px.., b: page}", "relations[0]", "'b' does not apply"),
     ("{a: menu, rel: aligned, b: page, gap: [1, 2]}", "relations[0]", "'gap' does not apply"),
-    ("{a: menu, rel: below, b: page}", "relations[0].rel", "valid: above, aligned, width"),
+    ("{a: menu, rel: beneath, b: page}", "relations[0].rel", "valid: above, aligned, below, height, inside, left_of, right_of, width"),
     ("{a: menu, rel: aligned, b: page, edge: lft}", "relations[0].edge", "did you mean 'left'?"),
 ])
 def test_layout_relations(tmp_path, settings, relation, key, fragment):
