@@ -182,7 +182,7 @@ GROWTH_SCENARIO = """\
         relations:
           - {{a: article.headline, rel: above, b: article.body}}
       - kind: links
-        components: [article.category, article.related]
+        components: [menu.gnb, article.category, top_ten]
       - {{kind: visual, name: visual_body, component: article.body}}
 """
 
