@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -124,18 +125,28 @@ def browser(request, pytestconfig, playwright):
 class RemoteBrowser:
     """A browser process we started, with the endpoint the suite connects to."""
 
-    def __init__(self, proc: subprocess.Popen, endpoint: str, cleanup=None):
+    def __init__(self, proc: subprocess.Popen, endpoint: str, cleanup=None, group: bool = False):
         self.proc = proc
         self.endpoint = endpoint
         self._cleanup = cleanup
+        self._group = group  # proc leads its own process group: signal all of it
+
+    def _signal(self, sig) -> None:
+        try:
+            if self._group:
+                os.killpg(self.proc.pid, sig)
+            else:
+                self.proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        if self.proc.poll() is None or self._group:
+            self._signal(signal.SIGTERM)
             try:
-                self.proc.wait(10)
+                self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait(5)
         if self._cleanup:
             self._cleanup()
@@ -199,14 +210,18 @@ def start_browser_server(config: dict | None = None, timeout: float = 60) -> Rem
     fd, path = tempfile.mkstemp(prefix="regress-launch-server-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(config, fh)
+    # `python -m playwright` runs the node driver as a child: a session of its own lets stop()
+    # signal python and node together (node then closes the browser it launched).
     proc = subprocess.Popen([sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium",
-                             "--config", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--config", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
     try:
         endpoint = _read_until(proc.stdout, _WS_LINE, timeout, proc, "playwright launch-server")
     except BaseException:
+        RemoteBrowser(proc, "", group=True).stop()
         Path(path).unlink(missing_ok=True)
         raise
-    return RemoteBrowser(proc, endpoint, cleanup=lambda: Path(path).unlink(missing_ok=True))
+    return RemoteBrowser(proc, endpoint, cleanup=lambda: Path(path).unlink(missing_ok=True), group=True)
 
 
 def start_cdp_chromium(executable: str | None = None, allowed_hosts=(), extra_args=(),
