@@ -160,10 +160,17 @@ class RemoteBrowser:
 
 def chromium_executable() -> str:
     """The Chromium the suite would launch (REGRESS_CHROMIUM, Playwright's, or the system's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        own = pw.chromium.executable_path
+    def own_path() -> str:
+        with sync_playwright() as pw:
+            return pw.chromium.executable_path
+
+    # In a thread of its own: inside a pytest session the sync API's loop already runs here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        own = pool.submit(own_path).result()
     return browser_finder.find_chromium(own) or own
 
 
