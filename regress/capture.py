@@ -57,6 +57,11 @@ def hide(locators) -> None:
         locator.evaluate_all("els => els.forEach(e => e.style.setProperty('visibility', 'hidden', 'important'))")
 
 
+def unhide(locators) -> None:
+    for locator in locators:
+        locator.evaluate_all("els => els.forEach(e => e.style.removeProperty('visibility'))")
+
+
 def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec) -> bytes:
     """Capture until two consecutive shots are equal; fail clearly if they never are."""
     hide(spec.hides)

@@ -166,6 +166,15 @@ def browser_context_args(browser_context_args, viewport_name, site_settings):
     }
 
 
+@pytest.fixture(scope="session")
+def _shared_capture_pages(browser):
+    """Pages the visual kind keeps loaded across items; closed before the browser is."""
+    yield
+    from .checks.visual import close_settled_pages
+
+    close_settled_pages()
+
+
 @pytest.fixture
 def context(context):
     # Fail in seconds, not the 30 s default: a broken page should not stall CI.

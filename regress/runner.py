@@ -42,10 +42,14 @@ class CheckContext:
 
         return latest_reports_dir(self.config) / "artifacts" / slug(self.item.nodeid)
 
-    def open(self) -> ArticlePage:
-        """Load the scenario's page and fail clearly if it does not answer 2xx."""
+    page_timeout_ms = 7_000
+
+    def open(self, page: Page | None = None) -> ArticlePage:
+        """Load the scenario's page (in this item's page, or the one given) and fail
+        clearly if it does not answer 2xx."""
+        page = page or self.page
         try:
-            response = self.page.goto(self.url, wait_until="load")
+            response = page.goto(self.url, wait_until="load")
         except PlaywrightTimeout:
             raise CheckFailure(f"{self.url} did not finish loading within the navigation timeout") from None
         except PlaywrightError as err:
@@ -53,13 +57,14 @@ class CheckContext:
         if response is None or not response.ok:
             status = response.status if response else "no response"
             raise CheckFailure(f"{self.url} answered {status}, expected a 2xx page")
-        return ArticlePage(self.page, self.base_url)
+        return ArticlePage(page, self.base_url)
 
     def locate(self, site: ArticlePage, component: str):
         return locate(site, component)
 
 
-def run_scenario_check(request: pytest.FixtureRequest, page: Page, base_url: str) -> None:
+def run_scenario_check(request: pytest.FixtureRequest, page: Page, base_url: str, browser_context_args,
+                       _shared_capture_pages) -> None:
     item = request.node
     ctx = CheckContext(
         page=page,
@@ -70,5 +75,6 @@ def run_scenario_check(request: pytest.FixtureRequest, page: Page, base_url: str
         settings=item.scenario.settings,
         config=request.config,
         item=item,
+        extras={"context_args": browser_context_args},
     )
     kinds()[item.check.kind].run(ctx, item.check.options)

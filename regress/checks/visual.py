@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from .. import baselines
-from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot
+from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot, unhide
 from ..diff import compare_pngs
 from ..geometry import measure
 from . import CheckFailure, CheckKind, register
@@ -20,9 +20,7 @@ REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", 
 
 def run(ctx, options) -> None:
     visual = {**ctx.settings["visual"], **options}
-    freeze_clock(ctx.page, visual["clock"])
-    site = ctx.open()
-    settle(ctx.page)
+    page, site = _settled_page(ctx, visual["clock"])
     component = options.get("component", "page")
     target = None if component == "page" else ctx.locate(site, component)
     if target is not None and target.count() != 1:
@@ -33,9 +31,12 @@ def run(ctx, options) -> None:
         hides=tuple(ctx.locate(site, name) for name in options.get("hide", [])),
         tries=visual["settle_tries"],
     )
-    actual = stable_screenshot(ctx.page, target, spec)
+    try:
+        actual = stable_screenshot(page, target, spec)
+    finally:
+        unhide(spec.hides)
 
-    browser = ctx.page.context.browser.browser_type.name if ctx.page.context.browser else "chromium"
+    browser = page.context.browser.browser_type.name if page.context.browser else "chromium"
     baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, browser,
                                        root=Path(ctx.config.getoption("--baselines-dir")))
     mode = ctx.config.getoption("--update-baselines")
@@ -78,6 +79,39 @@ def run(ctx, options) -> None:
                            f"{result.diff_pixels} pixels differ on the padded pair); {where}")
     raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
                        f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(baseline)}; {where}")
+
+
+# Visual items of one page and viewport share one loaded, settled page: loading and
+# settling (fonts, lazy images, transitions) costs more than the captures themselves.
+# Captures leave the page as they found it (hides are undone; masks are Playwright's).
+_SETTLED: dict[tuple, tuple] = {}
+_KEEP_SETTLED = 4  # the viewports of one scenario, interleaved as items are ordered
+
+
+def _settled_page(ctx, clock: str):
+    key = (ctx.url, ctx.viewport, clock, repr(sorted(ctx.extras["context_args"].items())))
+    cached = _SETTLED.get(key)
+    if cached and not cached[0].is_closed():
+        return cached
+    browser = ctx.page.context.browser
+    context = browser.new_context(**ctx.extras["context_args"])
+    context.set_default_timeout(ctx.page_timeout_ms)
+    page = context.new_page()
+    freeze_clock(page, clock)
+    site = ctx.open(page)
+    settle(page)
+    _SETTLED[key] = (page, site)
+    while len(_SETTLED) > _KEEP_SETTLED:
+        old_page, _ = _SETTLED.pop(next(iter(_SETTLED)))
+        old_page.context.close()
+    return page, site
+
+
+def close_settled_pages() -> None:
+    while _SETTLED:
+        page, _ = _SETTLED.popitem()[1]
+        if not page.is_closed():
+            page.context.close()
 
 
 def _over_budget(result, visual) -> tuple[bool, str]:
