@@ -62,8 +62,12 @@ def unhide(locators) -> None:
         locator.evaluate_all("els => els.forEach(e => e.style.removeProperty('visibility'))")
 
 
-def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec) -> bytes:
-    """Capture until two consecutive shots are equal; fail clearly if they never are."""
+def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, matches_expected=None) -> bytes:
+    """Capture until two consecutive shots are equal; fail clearly if they never are.
+
+    As Playwright Test does, a first shot that already matches the expected image
+    (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
+    cannot match its baseline by accident."""
     hide(spec.hides)
     options = dict(animations="disabled", caret="hide", mask=list(spec.masks), mask_color=MASK_COLOR, scale="css")
 
@@ -73,6 +77,8 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec) -> 
         return target.screenshot(**options)
 
     previous = shoot()
+    if matches_expected is not None and matches_expected(previous):
+        return previous
     for _ in range(spec.tries - 1):
         current = shoot()
         if current == previous:

@@ -17,7 +17,7 @@ from .checks import CheckFailure, kinds
 class CheckContext:
     """Everything a check kind gets: the page, where it is, and its settings."""
 
-    page: Page
+    request: pytest.FixtureRequest
     base_url: str
     scenario: Any
     check: Any
@@ -26,6 +26,11 @@ class CheckContext:
     config: pytest.Config
     item: pytest.Item
     extras: dict = field(default_factory=dict)
+
+    @property
+    def page(self) -> Page:
+        """This item's page, made on first use: kinds that bring their own never pay for it."""
+        return self.request.getfixturevalue("page")
 
     @property
     def url(self) -> str:
@@ -63,11 +68,11 @@ class CheckContext:
         return locate(site, component)
 
 
-def run_scenario_check(request: pytest.FixtureRequest, page: Page, base_url: str, browser_context_args,
+def run_scenario_check(request: pytest.FixtureRequest, browser, base_url: str, browser_context_args,
                        _shared_capture_pages) -> None:
     item = request.node
     ctx = CheckContext(
-        page=page,
+        request=request,
         base_url=base_url,
         scenario=item.scenario,
         check=item.check,

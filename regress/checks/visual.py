@@ -21,6 +21,27 @@ REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", 
 def run(ctx, options) -> None:
     visual = {**ctx.settings["visual"], **options}
     page, site = _settled_page(ctx, visual["clock"])
+    tracing = ctx.config.getoption("--tracing", "off")
+    if tracing == "off":
+        _compare(ctx, options, visual, page, site)
+        return
+    # The shared page's context traces continuously; each item keeps its own chunk.
+    page.context.tracing.start_chunk(title=ctx.item.nodeid)
+    failed = True
+    try:
+        _compare(ctx, options, visual, page, site)
+        failed = False
+    finally:
+        if failed or tracing == "on":
+            trace = ctx.artifacts_dir() / "trace.zip"
+            trace.parent.mkdir(parents=True, exist_ok=True)
+            page.context.tracing.stop_chunk(path=trace)
+            ctx.item.user_properties.append(("playwright_trace", str(trace)))
+        else:
+            page.context.tracing.stop_chunk()
+
+
+def _compare(ctx, options, visual, page, site) -> None:
     component = options.get("component", "page")
     target = None if component == "page" else ctx.locate(site, component)
     if target is not None and target.count() != 1:
@@ -31,15 +52,22 @@ def run(ctx, options) -> None:
         hides=tuple(ctx.locate(site, name) for name in options.get("hide", [])),
         tries=visual["settle_tries"],
     )
-    try:
-        actual = stable_screenshot(page, target, spec)
-    finally:
-        unhide(spec.hides)
-
     browser = page.context.browser.browser_type.name if page.context.browser else "chromium"
     baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, browser,
                                        root=Path(ctx.config.getoption("--baselines-dir")))
     mode = ctx.config.getoption("--update-baselines")
+    matcher = None
+    if mode is None and baseline.exists():
+        def matcher(png: bytes) -> bool:
+            try:
+                result = compare_pngs(baseline, png, threshold=visual["threshold"], want_diff_image=False)
+            except ValueError:
+                return False
+            return result.size_mismatch is None and not _over_budget(result, visual)[0]
+    try:
+        actual = stable_screenshot(page, target, spec, matches_expected=matcher)
+    finally:
+        unhide(spec.hides)
     artifacts = ctx.artifacts_dir()
     record = {"baseline": str(baseline), "actual": None, "expected": None, "diff": None}
     ctx.item.user_properties.append(("visual", record))
@@ -93,9 +121,11 @@ def _settled_page(ctx, clock: str):
     cached = _SETTLED.get(key)
     if cached and not cached[0].is_closed():
         return cached
-    browser = ctx.page.context.browser
+    browser = ctx.request.getfixturevalue("browser")
     context = browser.new_context(**ctx.extras["context_args"])
     context.set_default_timeout(ctx.page_timeout_ms)
+    if ctx.config.getoption("--tracing", "off") != "off":
+        context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
     freeze_clock(page, clock)
     site = ctx.open(page)

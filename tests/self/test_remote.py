@@ -40,7 +40,11 @@ CDP = os.environ.get("REGRESS_PROBE_CDP")
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     result = yield
-    page = getattr(item, "funcargs", {}).get("page")
+    funcargs = getattr(item, "funcargs", {})
+    page = funcargs.get("page")
+    if page is None and funcargs.get("browser") is not None:  # visual items use a shared page
+        pages = [p for c in funcargs["browser"].contexts for p in c.pages if p.url.startswith("http")]
+        page = pages[-1] if pages else None
     if page is not None:
         record = {"nodeid": item.nodeid, "pid": os.getpid(), "url": page.url,
                   "user_agent": page.evaluate("navigator.userAgent")}
