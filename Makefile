@@ -33,7 +33,7 @@ bench: setup
 
 ## make soak RUNS=20: the full suite N times against the unchanged demo site
 soak: setup
-	$(PY) benchmarks/soak.py --runs $(or $(RUNS),20) -- -n 2
+	$(PY) benchmarks/soak.py --runs $(or $(RUNS),20)
 
 clean:
 	rm -rf $(VENV) reports test-results
