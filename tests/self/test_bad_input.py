@@ -143,7 +143,12 @@ def test_interrupted_run_leaves_the_previous_report_readable(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "tests/regression", "--reports-dir", str(reports)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(8)
+    # Kill it once it is under way (its run has started: the earlier one was moved aside).
+    deadline = time.monotonic() + 120
+    while not (list(reports.glob("run-*")) and (reports / "latest" / "index.html").exists()):
+        assert time.monotonic() < deadline and proc.poll() is None, "the second run never started"
+        time.sleep(0.2)
+    time.sleep(2)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     previous = [p for p in reports.glob("run-*") if (p / "index.html").exists()]
