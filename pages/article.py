@@ -90,7 +90,7 @@ class Article(Region):
         return self.find("a[href]")
 
     def body_font_px(self) -> float:
-        return _font_px(self.body)
+        return font_px(self.body)
 
     def font_up(self) -> float:
         return self._step_font(self.font_up_button)
@@ -122,8 +122,9 @@ class Article(Region):
         return popup
 
 
-def _font_px(locator) -> float:
-    value = locator.evaluate("el => getComputedStyle(el).fontSize")
+def font_px(locator) -> float:
+    """Computed font size in px of the locator's first element."""
+    value = locator.first.evaluate("el => getComputedStyle(el).fontSize")
     match = re.fullmatch(r"([\d.]+)px", value)
     return float(match.group(1)) if match else float("nan")
 

@@ -1,6 +1,8 @@
 """font_controls: Font Size Up/Down step the body between its bounds, alone, persistently."""
 from __future__ import annotations
 
+from pages.article import font_px
+
 from . import CheckFailure, CheckKind, register
 
 # Components whose font size must not follow the article body's.
@@ -18,7 +20,7 @@ def run(ctx, options) -> None:
     present = [name for name in BYSTANDERS if ctx.locate(site, name).count()]
 
     def bystander_sizes():
-        return {name: _font_px(ctx.locate(site, name)) for name in present}
+        return {name: font_px(ctx.locate(site, name)) for name in present}
 
     start = article.body_font_px()
     if abs(start - default) > TOLERANCE_PX:
@@ -55,11 +57,6 @@ def run(ctx, options) -> None:
         problems.append(f"{name} font size changed from {before:g}px to {after:g}px; only the body may change")
     if problems:
         raise CheckFailure("\n".join(f"- {p}" for p in problems))
-
-
-def _font_px(locator) -> float:
-    value = locator.first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
-    return float(value)
 
 
 def _options():
