@@ -130,7 +130,8 @@ def browser_type_launch_args(browser_type_launch_args, playwright, browser_name,
     args = dict(browser_type_launch_args)
     if (browser_name or "chromium") == "chromium" and "channel" not in args:
         try:
-            executable = browser_finder.find_chromium(playwright.chromium.executable_path)
+            executable = browser_finder.find_chromium(playwright.chromium.executable_path,
+                                                      headless=args.get("headless", True))
         except browser_finder.NoBrowserError as err:
             pytest.exit(str(err), returncode=4)
         if executable:

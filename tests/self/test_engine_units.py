@@ -99,6 +99,24 @@ def test_find_chromium_prefers_explicit_then_playwright_then_system(tmp_path, mo
     assert browser.find_chromium(str(tmp_path / "missing")) == str(tmp_path / "chromium")
 
 
+def test_find_chromium_prefers_the_headless_shell_for_headless_runs_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("REGRESS_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    for name in ("chromium", "chromium-headless-shell"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    missing = str(tmp_path / "missing")
+    assert browser.find_chromium(missing) == str(tmp_path / "chromium-headless-shell")
+    assert browser.find_chromium(missing, headless=False) == str(tmp_path / "chromium")
+    (tmp_path / "chromium").unlink()
+    with pytest.raises(browser.NoBrowserError):  # a headed run cannot use the shell
+        browser.find_chromium(missing, headless=False)
+
+
+def test_launch_flags_pin_text_hinting_so_both_binaries_share_baselines():
+    assert "--font-render-hinting=slight" in browser.launch_flags()
+
+
 def test_no_browser_gives_one_message_saying_how_to_get_one(tmp_path, monkeypatch):
     monkeypatch.delenv("REGRESS_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
