@@ -55,9 +55,23 @@ def _env() -> dict:
     return env
 
 
+def _busy_seconds() -> float | None:
+    """CPU-seconds the whole machine has spent busy (not idle or iowait) since boot; Linux only."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 class Run:
-    def __init__(self, label: str, seconds: float, returncode: int, summary: str):
+    def __init__(self, label: str, seconds: float, returncode: int, summary: str, busy: float | None = None):
         self.label, self.seconds, self.returncode, self.summary = label, seconds, returncode, summary
+        self.busy = busy  # CPU-seconds the machine spent busy during the run (every process, browsers included)
+
+    @property
+    def busy_cores(self) -> float | None:
+        return self.busy / self.seconds if self.busy is not None and self.seconds else None
 
     @property
     def ok(self) -> bool:
@@ -65,17 +79,20 @@ class Run:
 
 
 def timed(label: str, cmd: list[str], timeout: float) -> Run:
+    busy0 = _busy_seconds()
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return Run(label, time.perf_counter() - t0, -1, f"timed out after {timeout:.0f} s")
     seconds = time.perf_counter() - t0
+    busy1 = _busy_seconds()
+    busy = busy1 - busy0 if busy0 is not None and busy1 is not None else None
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     summary = lines[-1].strip("= ") if lines else proc.stderr.strip()[-300:]
     if proc.returncode != 0:
         sys.stderr.write(f"\n[{label}] exit {proc.returncode}:\n{proc.stdout[-2500:]}\n{proc.stderr[-1500:]}\n")
-    return Run(label, seconds, proc.returncode, summary)
+    return Run(label, seconds, proc.returncode, summary, busy)
 
 
 def best(runs: list[Run]) -> Run:
@@ -106,8 +123,9 @@ def floor_plan(scenarios_dir: Path) -> list[tuple[str, str, list[str]]]:
     return [(page, viewport, components) for (page, viewport), components in plan.items()]
 
 
-def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = None) -> int:
-    """The floor itself, run in its own process by the benchmark (``--floor BASE_URL``)."""
+def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = None, rounds: int = 1) -> int:
+    """The floor itself, run in its own process by the benchmark (``--floor BASE_URL``);
+    ``rounds`` repeats the plan (the parallel reference wants a run long enough to time)."""
     from playwright.sync_api import sync_playwright
 
     from pages import ArticlePage, locate
@@ -116,7 +134,7 @@ def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = No
     from regress.scenario import load_settings
 
     viewports = load_settings(DEFAULT_SETTINGS).viewports
-    plan = [step for step in floor_plan(Path(scenarios_dir)) if only_viewport in (None, step[1])]
+    plan = [step for step in floor_plan(Path(scenarios_dir)) if only_viewport in (None, step[1])] * rounds
     shots = 0
     with sync_playwright() as pw:
         executable = finder.find_chromium(pw.chromium.executable_path)
@@ -168,7 +186,29 @@ def bench_parallel(tmp: Path, base_url: str, repeat: int, quick: bool) -> dict:
                              "tests/regression", *selection)
             runs[workers].append(timed(f"suite -n {workers}", cmd, 3600))
     one, two = best(runs[1]), best(runs[2])
-    return {"one": one, "two": two, "speedup": one.seconds / two.seconds, "ok": one.ok and two.ok}
+    return {"one": one, "two": two, "speedup": one.seconds / two.seconds, "ok": one.ok and two.ok,
+            "reference": bench_browser_scaling(base_url, repeat, quick)}
+
+
+def bench_browser_scaling(base_url: str, repeat: int, quick: bool) -> dict:
+    """The reference for the speed-up: the floor (browser work only, no suite) in one
+    process, then the same floor in two processes at once. Its scaling is what this
+    machine and Chromium allow any two-way split of such work; the suite can't beat it."""
+    floor_cmd = [PY, str(Path(__file__).resolve()), "--floor", base_url,
+                 "--floor-rounds", "1" if quick else "3"] + (["--floor-viewport", "desktop"] if quick else [])
+    singles, pairs = [], []
+    for _ in range(repeat):
+        singles.append(timed("floor x1", floor_cmd, 900))
+        busy0, t0 = _busy_seconds(), time.perf_counter()
+        procs = [subprocess.Popen(floor_cmd, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        codes = [proc.wait(timeout=1800) for proc in procs]
+        seconds = time.perf_counter() - t0
+        busy = _busy_seconds() - busy0 if busy0 is not None else None
+        pairs.append(Run("floor x2 at once", seconds, max(codes), "", busy))
+    single, pair = best(singles), best(pairs)
+    return {"single": single, "pair": pair, "scaling": 2 * single.seconds / pair.seconds,
+            "ok": single.ok and pair.ok}
 
 
 # --- growth with the number of pages ------------------------------------------------------
@@ -243,9 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor", metavar="BASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--floor-scenarios", default=str(ROOT / "config" / "scenarios"), help=argparse.SUPPRESS)
     parser.add_argument("--floor-viewport", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--floor-rounds", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
-        return floor_main(args.floor, args.floor_scenarios, args.floor_viewport)
+        return floor_main(args.floor, args.floor_scenarios, args.floor_viewport, args.floor_rounds)
 
     wanted = [w.strip() for w in args.only.split(",") if w.strip()]
     unknown = set(wanted) - {"overhead", "parallel", "growth"}
@@ -286,6 +327,17 @@ def main(argv: list[str] | None = None) -> int:
                 note = "" if cores >= 2 else f"; only {cores} core here"
                 print(f"          speed-up                                   {r['speedup']:8.2f} x"
                       f"   (target >= {SPEEDUP_TARGET} on 2 cores: {verdict}{note})", flush=True)
+                ref = r["reference"]
+                ok &= ref["ok"]
+                print(f"          reference: floor alone / two floors at once {ref['single'].seconds:5.1f} / "
+                      f"{ref['pair'].seconds:4.1f} s   (browser-only work scales {ref['scaling']:.2f} x here)"
+                      f"{_status(ref['single'])}{_status(ref['pair'])}", flush=True)
+                if r["one"].busy_cores:
+                    # One worker's run is busy_cores x T1 CPU-seconds of work (browser processes
+                    # included); on `cores` cores no schedule beats cores / busy_cores.
+                    print(f"          cores busy during -n 1 / -n 2           {r['one'].busy_cores:5.2f} / "
+                          f"{r['two'].busy_cores or 0:4.2f}   (ceiling on {cores} cores: "
+                          f"{cores / r['one'].busy_cores:.2f} x)", flush=True)
             if "growth" in wanted:
                 r = bench_growth(tmp, site.url, generated, repeat, sizes)
                 ok &= r["ok"]

@@ -18,9 +18,10 @@ from .collect import ScenarioFile, is_scenario_file
 from .reports_dir import rotate
 from .scenario import ScenarioError, load_settings
 
-# Remote browsers (--browser-server, --cdp-endpoint) and CI shards (--shard i/n):
-# their options join the "regress" group, their fixtures override pytest-playwright's.
-pytest_plugins = ["regress.remote", "regress.shard"]
+# Remote browsers (--browser-server, --cdp-endpoint), CI shards (--shard i/n) and traces
+# of failures (--trace-failures): their options join the "regress" group, their
+# fixtures override pytest-playwright's.
+pytest_plugins = ["regress.remote", "regress.shard", "regress.retrace"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETTINGS = ROOT / "config" / "site.yaml"
@@ -177,11 +178,15 @@ def _shared_capture_pages(browser):
 
 
 @pytest.fixture
-def context(context):
+def context(context, request):
     # Fail in seconds, not the 30 s default: a broken page should not stall CI.
     context.set_default_timeout(7_000)
     context.set_default_navigation_timeout(15_000)
-    return context
+    from . import retrace  # imported here: pytest_plugins registers (and rewrites) it first
+
+    retrace.start(context, request.node)  # only during a failed item's tracing re-run
+    yield context
+    retrace.stop(context, request.node)
 
 
 # --- state-changing tests are skipped on sensitive hosts (site.sensitive_hosts) ---

@@ -71,18 +71,11 @@ def configure(config: pytest.Config, latest: Path, baselines_dir: Path) -> None:
     opt = config.option
     if getattr(opt, "output", None) == "test-results":  # pytest-playwright's default: keep traces with this run
         opt.output = str(latest / "traces")
-    if getattr(opt, "tracing", None) == "off" and not _given("--tracing", config):
-        opt.tracing = "retain-on-failure"
     if hasattr(config, "workerinput") or opt.collectonly or getattr(opt, "help", False):
         return
     if not getattr(opt, "xmlpath", None):
         opt.xmlpath = str(latest / "junit.xml")  # pytest's junitxml writes it (its configure runs after ours)
     config.pluginmanager.register(ReportPlugin(config, latest, baselines_dir), "regress-report")
-
-
-def _given(flag: str, config: pytest.Config) -> bool:
-    args = [*config.invocation_params.args, *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
-    return any(str(a) == flag or str(a).startswith(flag + "=") for a in args)
 
 
 # --- collecting results -----------------------------------------------------------------
@@ -165,6 +158,8 @@ class ReportPlugin:
                 trace = str(Path(self.config.invocation_params.dir) / value)  # relative to there, or absolute
                 if trace not in entry["traces"]:
                     entry["traces"].append(trace)
+            elif key == "retrace":
+                entry["retrace"] = value
         if report.when == "call":
             if getattr(report, "wasxfail", None) is not None:
                 entry["status"] = "skipped" if report.skipped else "passed"
@@ -187,7 +182,7 @@ class ReportPlugin:
         names = list(getattr(viewports, "viewports", {}) or {})
         return {"nodeid": nodeid, "status": "passed", "kind": kind_of(keywords, self.kinds),
                 "viewport": viewport_of(nodeid, names), "duration": 0.0, "message": "",
-                "visual": None, "traces": []}
+                "visual": None, "traces": [], "retrace": None}
 
     # run end: the report, junit is pytest's own
     @pytest.hookimpl(trylast=True)

@@ -73,7 +73,8 @@ def make_run(tmp: Path, viewports=("desktop",), *, mutation: str | None = MUTATI
 @pytest.fixture(scope="module")
 def failed_run(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("report")
-    proc = make_run(tmp, hostile=True)
+    # Visual items are not re-run for a trace (--trace-failures); asked for, they keep one.
+    proc = make_run(tmp, hostile=True, extra=("--tracing", "retain-on-failure"))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     return tmp / "reports" / "latest"
 

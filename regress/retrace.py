@@ -1,0 +1,97 @@
+"""Traces for failures at no cost to green runs: a failed item runs once more, traced.
+
+Recording a Playwright trace for every item (``--tracing retain-on-failure``)
+costs about a third of the suite's time and most of its parallel speed-up,
+although only failures keep theirs. Playwright Test's answer is tracing
+``on-first-retry``; ours keeps the verdict honest: the first run decides
+pass or fail, and a failed item is run once more with tracing on, only to
+record the trace. Whether the re-run failed again is added to the report, so
+a failure that did not reproduce reads as a possible flake, not as a pass.
+
+Not re-run (they keep their other artifacts): visual items (their images are
+the evidence and their page is shared), items marked ``changes_state``, and
+runs that write baselines. ``--tracing on|retain-on-failure`` turns this off
+and traces every item instead, as pytest-playwright does.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _pytest.runner import runtestprotocol
+
+RETRACE_MODES = ("rerun", "off")
+TRACE_DIR = pytest.StashKey[Path]()  # set on the item while its tracing re-run is under way
+TRACES = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("regress").addoption(
+        "--trace-failures", default="rerun", choices=RETRACE_MODES,
+        help="rerun: run each failed item once more with a Playwright trace (default); "
+             "off: no traces unless --tracing asks for them")
+
+
+def enabled(config: pytest.Config) -> bool:
+    return (config.getoption("--trace-failures") == "rerun"
+            and config.getoption("--tracing", "off") == "off"
+            and not config.getoption("--update-baselines", None))
+
+
+def wants_rerun(item: pytest.Item) -> bool:
+    return (isinstance(item, pytest.Function)
+            and item.get_closest_marker("visual") is None
+            and item.get_closest_marker("changes_state") is None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem):
+    if not (enabled(item.config) and wants_rerun(item)):
+        return None  # pytest's own protocol
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    if any(report.failed for report in reports):
+        outcome = _rerun_traced(item, nextitem)
+        properties = reports[0].user_properties  # the item's list, shared by its reports
+        for trace in item.stash.get(TRACES, []):
+            properties.append(("playwright_trace", str(trace)))
+        properties.append(("retrace", outcome))
+        failed = next(report for report in reports if report.failed)
+        paths = "".join(f"\nplaywright show-trace {trace}" for trace in item.stash.get(TRACES, []))
+        failed.sections.append(("traced re-run", outcome + paths))
+    for report in reports:
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _rerun_traced(item: pytest.Item, nextitem) -> str:
+    from .plugin import latest_reports_dir
+    from .reports_dir import slug
+
+    item.stash[TRACE_DIR] = latest_reports_dir(item.config) / "artifacts" / slug(item.nodeid)
+    item.stash[TRACES] = []
+    item._initrequest()  # fresh fixture values for the second run, as pytest-rerunfailures does
+    try:
+        again = runtestprotocol(item, nextitem=nextitem, log=False)
+    finally:
+        del item.stash[TRACE_DIR]
+    if any(report.failed for report in again):
+        return "failed again when re-run with tracing"
+    return "passed when re-run with tracing: the failure did not reproduce (flaky?)"
+
+
+def start(context, item: pytest.Item) -> None:
+    """Called by the ``context`` fixture: trace it if this is an item's tracing re-run."""
+    if TRACE_DIR in item.stash:
+        context.tracing.start(title=item.nodeid, screenshots=True, snapshots=True, sources=True)
+
+
+def stop(context, item: pytest.Item) -> None:
+    if TRACE_DIR not in item.stash:
+        return
+    traces = item.stash[TRACES]
+    path = item.stash[TRACE_DIR] / ("trace.zip" if not traces else f"trace-{len(traces) + 1}.zip")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    context.tracing.stop(path=path)
+    traces.append(path)
