@@ -8,7 +8,8 @@ pass or fail, and a failed item is run once more with tracing on, only to
 record the trace. Whether the re-run failed again is added to the report, so
 a failure that did not reproduce reads as a possible flake, not as a pass.
 
-Not re-run (they keep their other artifacts): visual items (their images are
+At most MAX_RERUNS failures per process are re-run. Not re-run (they keep their
+other artifacts): visual items (their images are
 the evidence and their page is shared), items marked ``changes_state``, and
 runs that write baselines. ``--tracing on|retain-on-failure`` turns this off
 and traces every item instead, as pytest-playwright does.
@@ -21,6 +22,10 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 RETRACE_MODES = ("rerun", "off")
+# When a deployment is broken everywhere, re-running every item would double a run
+# that already says enough; the first failures' traces show the cause.
+MAX_RERUNS = 10  # per process (each xdist worker has its own)
+RERUNS = pytest.StashKey[int]()
 TRACE_DIR = pytest.StashKey[Path]()  # set on the item while its tracing re-run is under way
 TRACES = pytest.StashKey[list]()
 
@@ -51,7 +56,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     reports = runtestprotocol(item, nextitem=nextitem, log=False)
     if any(report.failed for report in reports):
-        outcome = _rerun_traced(item, nextitem)
+        done = item.config.stash.get(RERUNS, 0)
+        if done < MAX_RERUNS:
+            item.config.stash[RERUNS] = done + 1
+            outcome = _rerun_traced(item, nextitem)
+        else:
+            outcome = f"not re-run: {MAX_RERUNS} failures were already re-run with tracing"
         properties = reports[0].user_properties  # the item's list, shared by its reports
         for trace in item.stash.get(TRACES, []):
             properties.append(("playwright_trace", str(trace)))

@@ -96,3 +96,18 @@ def test_a_failure_that_does_not_reproduce_stays_failed_and_says_so(pytester, tm
     assert entry["status"] == "failed"
     assert "did not reproduce" in entry["retrace"]
     assert len(entry["traces"]) == 1 and is_trace(entry["traces"][0])
+
+
+def test_a_run_broken_everywhere_reruns_only_the_first_failures(pytester, tmp_path):
+    from regress.retrace import MAX_RERUNS
+
+    pytester.makeconftest('pytest_plugins = ["regress.plugin"]\n')
+    pytester.makepyfile(test_broken="\n".join(
+        f"def test_broken_{i}():\n    assert False\n" for i in range(MAX_RERUNS + 2)))
+    with DemoSite(port=0, font_delay=0) as site:
+        result = pytester.run(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--reports-dir",
+                              str(tmp_path), "--base-url", site.url, "test_broken.py", timeout=300)
+    assert result.ret == 1 and f"{MAX_RERUNS + 2} failed" in result.stdout.str(), result.stdout.str()
+    outcomes = [entry["retrace"] for entry in items(tmp_path).values()]
+    assert sum(o.startswith("failed again") for o in outcomes) == MAX_RERUNS
+    assert sum(o.startswith("not re-run") for o in outcomes) == 2
