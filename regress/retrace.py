@@ -1,8 +1,9 @@
 """Traces for failures at no cost to green runs: a failed item runs once more, traced.
 
 Recording a Playwright trace for every item (``--tracing retain-on-failure``)
-costs about a third of the suite's time and most of its parallel speed-up,
-although only failures keep theirs. Playwright Test's answer is tracing
+makes the suite about a third slower and lowers its parallel speed-up (the
+driver serialises snapshots beside the browser), although only failures keep
+theirs. Playwright Test's answer is tracing
 ``on-first-retry``; ours keeps the verdict honest: the first run decides
 pass or fail, and a failed item is run once more with tracing on, only to
 record the trace. Whether the re-run failed again is added to the report, so
