@@ -64,6 +64,11 @@ def _busy_seconds() -> float | None:
     return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def _busy_since(start: float | None) -> float | None:
+    now = _busy_seconds()
+    return now - start if start is not None and now is not None else None
+
+
 class Run:
     def __init__(self, label: str, seconds: float, returncode: int, summary: str, busy: float | None = None):
         self.label, self.seconds, self.returncode, self.summary = label, seconds, returncode, summary
@@ -86,8 +91,7 @@ def timed(label: str, cmd: list[str], timeout: float) -> Run:
     except subprocess.TimeoutExpired:
         return Run(label, time.perf_counter() - t0, -1, f"timed out after {timeout:.0f} s")
     seconds = time.perf_counter() - t0
-    busy1 = _busy_seconds()
-    busy = busy1 - busy0 if busy0 is not None and busy1 is not None else None
+    busy = _busy_since(busy0)
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     summary = lines[-1].strip("= ") if lines else proc.stderr.strip()[-300:]
     if proc.returncode != 0:
@@ -199,13 +203,19 @@ def bench_browser_scaling(base_url: str, repeat: int, quick: bool) -> dict:
     singles, pairs = [], []
     for _ in range(repeat):
         singles.append(timed("floor x1", floor_cmd, 900))
+        # stderr to files, not pipes: a pipe nobody reads while we wait could fill and stall the floor
+        errs = [tempfile.TemporaryFile(mode="w+") for _ in range(2)]
         busy0, t0 = _busy_seconds(), time.perf_counter()
-        procs = [subprocess.Popen(floor_cmd, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        procs = [subprocess.Popen(floor_cmd, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=err)
+                 for err in errs]
         codes = [proc.wait(timeout=1800) for proc in procs]
-        seconds = time.perf_counter() - t0
-        busy = _busy_seconds() - busy0 if busy0 is not None else None
-        pairs.append(Run("floor x2 at once", seconds, max(codes), "", busy))
+        seconds, busy = time.perf_counter() - t0, _busy_since(busy0)
+        for code, err in zip(codes, errs):
+            if code:
+                err.seek(0)
+                sys.stderr.write(f"\n[floor x2 at once] exit {code}:\n{err.read()[-1500:]}\n")
+            err.close()
+        pairs.append(Run("floor x2 at once", seconds, max(codes), f"exit {max(codes)}", busy))
     single, pair = best(singles), best(pairs)
     return {"single": single, "pair": pair, "scaling": 2 * single.seconds / pair.seconds,
             "ok": single.ok and pair.ok}

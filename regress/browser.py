@@ -100,7 +100,6 @@ def ensure() -> int:
     fast, so as root it is added when missing; without root we only say so."""
     import sys
 
-    can_apt = bool(shutil.which("apt-get")) and os.geteuid() == 0
     try:
         found = find_chromium(_playwright_executable())
     except NoBrowserError:
@@ -108,9 +107,12 @@ def ensure() -> int:
     if found is None or (found and _is_headless_shell(found)) or os.environ.get("REGRESS_CHROMIUM"):
         print(f"browser: {found or 'Playwright Chromium'}")
         return 0
-    if can_apt:
+    if shutil.which("apt-get") and os.geteuid() == 0:
         # Full chromium too: `--headed` runs need it, and it is the fallback.
-        if _apt_install("chromium-headless-shell", "chromium") or found or _apt_install("chromium"):
+        installed = _apt_install("chromium-headless-shell", "chromium")
+        if not installed and not found:  # no headless shell packaged here: chromium alone still works
+            installed = _apt_install("chromium")
+        if installed or found:
             print(f"browser: {find_chromium(None)}")
             return 0
     if found:

@@ -64,6 +64,7 @@ def unhide(locators) -> None:
 
 def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, matches_expected=None) -> bytes:
     """Capture until two consecutive shots are equal; fail clearly if they never are.
+    The hidden components are shown again before it returns.
 
     As Playwright Test does, a first shot that already matches the expected image
     (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
@@ -76,14 +77,17 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
             return page.screenshot(full_page=spec.full_page, **options)
         return target.screenshot(**options)
 
-    previous = shoot()
-    if matches_expected is not None and matches_expected(previous):
-        return previous
-    for _ in range(spec.tries - 1):
-        current = shoot()
-        if current == previous:
-            return current
-        previous = current
+    try:
+        previous = shoot()
+        if matches_expected is not None and matches_expected(previous):
+            return previous
+        for _ in range(spec.tries - 1):
+            current = shoot()
+            if current == previous:
+                return current
+            previous = current
+    finally:
+        unhide(spec.hides)  # the page may be shared with the next capture
     raise CheckFailure(
         f"the page never settled: {spec.tries} consecutive captures all differed "
         "(something keeps moving: an unmasked animation, a live value, or late content)"

@@ -110,6 +110,13 @@ def latest_reports_dir(config: pytest.Config) -> Path:
     """This run's reports/latest (workers share the controller's)."""
     return config.stash.get(LATEST_KEY, None) or Path(config.getoption("--reports-dir")) / "latest"
 
+
+def item_artifacts_dir(config: pytest.Config, nodeid: str) -> Path:
+    """Where one item's images and traces go in this run's report."""
+    from .reports_dir import slug
+
+    return latest_reports_dir(config) / "artifacts" / slug(nodeid)
+
 DEMO_SITE_KEY = pytest.StashKey["object"]()
 
 

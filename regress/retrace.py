@@ -77,10 +77,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
 
 
 def _rerun_traced(item: pytest.Item, nextitem) -> str:
-    from .plugin import latest_reports_dir
-    from .reports_dir import slug
+    from .plugin import item_artifacts_dir
 
-    item.stash[TRACE_DIR] = latest_reports_dir(item.config) / "artifacts" / slug(item.nodeid)
+    item.stash[TRACE_DIR] = item_artifacts_dir(item.config, item.nodeid)
     item.stash[TRACES] = []
     item._initrequest()  # fresh fixture values for the second run, as pytest-rerunfailures does
     try:

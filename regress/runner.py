@@ -42,10 +42,9 @@ class CheckContext:
         return size["width"], size["height"]
 
     def artifacts_dir(self):
-        from .plugin import latest_reports_dir
-        from .reports_dir import slug
+        from .plugin import item_artifacts_dir
 
-        return latest_reports_dir(self.config) / "artifacts" / slug(self.item.nodeid)
+        return item_artifacts_dir(self.config, self.item.nodeid)
 
     page_timeout_ms = 7_000
 

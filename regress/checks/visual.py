@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from .. import baselines
-from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot, unhide
+from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot
 from ..diff import compare_pngs
 from ..geometry import measure
 from . import CheckFailure, CheckKind, register
@@ -64,10 +64,7 @@ def _compare(ctx, options, visual, page, site) -> None:
             except ValueError:
                 return False
             return result.size_mismatch is None and not _over_budget(result, visual)[0]
-    try:
-        actual = stable_screenshot(page, target, spec, matches_expected=matcher)
-    finally:
-        unhide(spec.hides)
+    actual = stable_screenshot(page, target, spec, matches_expected=matcher)
     artifacts = ctx.artifacts_dir()
     record = {"baseline": str(baseline), "actual": None, "expected": None, "diff": None}
     ctx.item.user_properties.append(("visual", record))
