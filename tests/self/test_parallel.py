@@ -26,6 +26,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ["tests/regression/test_article_content.py", "config/scenarios/article.yaml",
          "-k", "menu_links or footer_links or (desktop and (test_top_ten or visual_article_head))"]
@@ -71,30 +73,40 @@ DemoSite.start, LinkChecker.check_many, LinkChecker._fetch_document = start, che
 
 
 def pytest_sessionstart(session):
-    _log(event="session", base_url=session.config.option.base_url)
+    _log(event="session", base_url=session.config.option.base_url, dist=session.config.option.dist)
 '''
 
 
-def test_two_workers_share_one_site_one_link_cache_one_report(tmp_path):
+def _probe_env(tmp_path: Path) -> dict:
     (tmp_path / "regress_xprobe.py").write_text(PROBE, encoding="utf-8")
-    out = tmp_path / "probe.jsonl"
-    baselines, reports = tmp_path / "baselines", tmp_path / "reports"
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "REGRESS_PROBE_OUT": str(out),
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "REGRESS_PROBE_OUT": str(tmp_path / "probe.jsonl"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
     for var in list(env):
         if var.startswith("PYTEST_") or var == "REGRESS_LINK_CACHE_DIR":
             env.pop(var)  # the suite must set up the shared link cache by itself
+    return env
+
+
+def _records(tmp_path: Path) -> dict[str, list[dict]]:
+    by_event: dict[str, list[dict]] = {}
+    for line in (tmp_path / "probe.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        by_event.setdefault(record["event"], []).append(record)
+    return by_event
+
+
+def test_two_workers_share_one_site_one_link_cache_one_report(tmp_path):
+    env = _probe_env(tmp_path)
+    baselines, reports = tmp_path / "baselines", tmp_path / "reports"
+    # --dist load deals items out in small chunks, so both workers need the same links
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "regress_xprobe", "-n", "2",
-           "-q", "-rA", "--reports-dir", str(reports), "--baselines-dir", str(baselines),
+           "--dist", "load", "-q", "-rA", "--reports-dir", str(reports), "--baselines-dir", str(baselines),
            "--update-baselines", "missing", *SLICE]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     output = proc.stdout[-4000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, output
     assert f"{N_ITEMS} passed" in proc.stdout, output
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    by_event: dict[str, list[dict]] = {}
-    for record in records:
-        by_event.setdefault(record["event"], []).append(record)
+    by_event = _records(tmp_path)
 
     # one demo site, in the controller; every process tested that one
     sites = by_event.get("site", [])
@@ -131,3 +143,17 @@ def test_two_workers_share_one_site_one_link_cache_one_report(tmp_path):
     statuses = Counter(item["status"] for item in run["items"])
     assert statuses == {"passed": N_ITEMS}, statuses
     assert run["base_url"] == sites[0]["url"]
+
+
+
+@pytest.mark.parametrize("given, scheduler", [([], "worksteal"), (["--dist", "loadfile"], "loadfile")],
+                         ids=["default", "explicit"])
+def test_workers_are_scheduled_by_work_stealing_unless_told(tmp_path, given, scheduler):
+    env = _probe_env(tmp_path)
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "regress_xprobe", "-n", "2", *given,
+           "-q", "--reports-dir", str(tmp_path / "reports"),
+           "tests/regression/test_article_content.py", "-k", "desktop and test_top_ten"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    controller = [s for s in _records(tmp_path)["session"] if s["worker"] == "controller"]
+    assert [s["dist"] for s in controller] == [scheduler], controller
