@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .region import Region
+from .region import Region, evaluate_one
 
 
 class Article(Region):
@@ -124,7 +124,7 @@ class Article(Region):
 
 def font_px(locator) -> float:
     """Computed font size in px of the locator's first element."""
-    value = locator.first.evaluate("el => getComputedStyle(el).fontSize")
+    value = evaluate_one(locator.first, "el => getComputedStyle(el).fontSize")
     match = re.fullmatch(r"([\d.]+)px", value)
     return float(match.group(1)) if match else float("nan")
 

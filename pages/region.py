@@ -1,7 +1,7 @@
 """The region base: one root locator, every lookup scoped to it (PyPOM style)."""
 from __future__ import annotations
 
-from typing import Generic, Iterator, TypeVar
+from typing import Any, Generic, Iterator, TypeVar
 
 from playwright.sync_api import Locator, Page
 
@@ -25,6 +25,17 @@ class Region:
         return self.root.is_visible()
 
 
+def evaluate_one(locator: Locator, expression: str) -> Any:
+    """``locator.evaluate(expression)`` (``expression``: a JS function of the element),
+    in one round trip to the browser when exactly one element matches already.
+
+    Playwright's own evaluate takes three (wait for the element, evaluate, release
+    the handle); it remains the path otherwise, so waiting and strictness errors
+    are Playwright's."""
+    found = locator.evaluate_all(f"els => els.length === 1 ? [({expression})(els[0])] : null")
+    return found[0] if found is not None else locator.evaluate(expression)
+
+
 class RegionList(Generic[R]):
     """Repeated items (Top-10 entries...) as a list of small regions."""
 
@@ -42,5 +53,6 @@ class RegionList(Generic[R]):
         return self._cls(self._page, self.locator.nth(index))
 
     def __iter__(self) -> Iterator[R]:
+        # One count for the whole walk: each count is a round trip to the browser.
         for i in range(len(self)):
-            yield self[i]
+            yield self._cls(self._page, self.locator.nth(i))

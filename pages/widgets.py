@@ -1,12 +1,13 @@
 """Side widgets (Top 10, Top 5, Darkroom) and the trending layer."""
 from __future__ import annotations
 
-from .region import Region, RegionList
+from .region import Region, RegionList, evaluate_one
 
 
 def text_without_tag(locator) -> str:
     """A headline's text without its [VIDEO]/[INTERVIEW] tag element."""
-    return locator.evaluate(
+    return evaluate_one(
+        locator,
         "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
         ".map(n => n.textContent).join('').trim()"
     )

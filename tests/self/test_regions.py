@@ -1,0 +1,66 @@
+"""pages.region: lookups that cost the fewest round trips and keep Playwright's waiting."""
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from pages.region import Region, RegionList, evaluate_one
+
+TEXT = "el => el.textContent"
+
+
+class Spy:
+    """A locator that notes which path evaluate_one took."""
+
+    def __init__(self, locator):
+        self.locator, self.calls = locator, []
+
+    def evaluate_all(self, expression):
+        self.calls.append("evaluate_all")
+        return self.locator.evaluate_all(expression)
+
+    def evaluate(self, expression):
+        self.calls.append("evaluate")
+        return self.locator.evaluate(expression)
+
+
+@pytest.mark.parametrize("html, selector, want, path", [
+    ("<p id=a>one</p>", "#a", "one", ["evaluate_all"]),                     # there now: one round trip
+    ("<p id=a>one</p>", "#a >> nth=0", "one", ["evaluate_all"]),
+    ("<p class=x>one</p><p class=x>two</p>", ".x >> nth=1", "two", ["evaluate_all"]),
+])
+def test_evaluate_one_takes_one_round_trip_when_the_element_is_there(page, html, selector, want, path):
+    page.set_content(html)
+    spy = Spy(page.locator(selector))
+    assert evaluate_one(spy, TEXT) == want
+    assert spy.calls == path
+
+
+def test_evaluate_one_waits_like_playwright_for_an_element_still_to_come(page):
+    page.set_content("<div id=box></div>")
+    page.evaluate("() => setTimeout(() => { document.getElementById('box').innerHTML = '<p id=late>late</p>' }, 150)")
+    spy = Spy(page.locator("#late"))
+    assert evaluate_one(spy, TEXT) == "late"
+    assert spy.calls == ["evaluate_all", "evaluate"]
+
+
+def test_evaluate_one_times_out_like_playwright_when_nothing_matches(page):
+    page.set_content("<p>nothing here</p>")
+    page.set_default_timeout(300)
+    with pytest.raises(PlaywrightTimeout):
+        evaluate_one(page.locator("#missing"), TEXT)
+
+
+def test_evaluate_one_keeps_playwright_strictness_for_several_matches(page):
+    page.set_content("<p class=x>one</p><p class=x>two</p>")
+    with pytest.raises(PlaywrightError, match="strict mode violation"):
+        evaluate_one(page.locator(".x"), TEXT)
+
+
+def test_region_list_walks_every_item_in_order(page):
+    page.set_content("<ul>" + "".join(f"<li><b>{i}</b></li>" for i in range(5)) + "</ul>")
+    items = RegionList(Region, page, page.locator("li"))
+    assert len(items) == 5
+    assert [item.find("b").text_content() for item in items] == [str(i) for i in range(5)]
+    assert items[-1].find("b").text_content() == "4"
+    with pytest.raises(IndexError):
+        items[5]
