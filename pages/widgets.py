@@ -4,13 +4,13 @@ from __future__ import annotations
 from .region import Region, RegionList, evaluate_one
 
 
+TEXT_WITHOUT_TAG = ("el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
+                    ".map(n => n.textContent).join('').trim()")
+
+
 def text_without_tag(locator) -> str:
     """A headline's text without its [VIDEO]/[INTERVIEW] tag element."""
-    return evaluate_one(
-        locator,
-        "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('tag')))"
-        ".map(n => n.textContent).join('').trim()"
-    )
+    return evaluate_one(locator, TEXT_WITHOUT_TAG)
 
 
 class RankedItem(Region):
@@ -113,6 +113,7 @@ class TrendingItem(Region):
 
 class Trending(Region):
     root_selector = "#trending"
+    item_selector = "li.trending_item"
 
     @property
     def list(self):
@@ -120,7 +121,17 @@ class Trending(Region):
 
     @property
     def items(self) -> RegionList[TrendingItem]:
-        return RegionList(TrendingItem, self.page, self.find("li.trending_item"))
+        return RegionList(TrendingItem, self.page, self.find(self.item_selector))
+
+    # The whole list in one round trip each (twenty items read one by one cost forty).
+    def ranks(self) -> list:
+        """Every item's data-rank as a number, in list order (NaN where it is not one)."""
+        return self.find(self.item_selector).evaluate_all("els => els.map(li => Number(li.dataset.rank))")
+
+    def titles(self) -> list:
+        """Every item's headline without its tag, in list order (None where an item has no link)."""
+        return self.find(self.item_selector).evaluate_all(
+            f"els => els.map(li => {{ const a = li.querySelector('a'); return a ? ({TEXT_WITHOUT_TAG})(a) : null; }})")
 
     @property
     def links(self):

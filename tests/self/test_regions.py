@@ -64,3 +64,23 @@ def test_region_list_walks_every_item_in_order(page):
     assert items[-1].find("b").text_content() == "4"
     with pytest.raises(IndexError):
         items[5]
+
+
+TRENDING = """<div id=trending><ol class=trending_list>
+<li class=trending_item data-rank=1><a href=/a>First <span class=tag>VIDEO</span></a></li>
+<li class=trending_item data-rank=2><a href=/b>Second</a></li>
+<li class=trending_item data-rank=x><a href=/c>Third</a></li>
+<li class=trending_item><span>no link</span></li>
+</ol></div>"""
+
+
+def test_trending_whole_list_reads_agree_with_the_items_and_show_defects(page):
+    from pages.widgets import Trending
+
+    page.set_content(TRENDING)
+    trending = Trending(page)
+    titles = trending.titles()
+    assert titles == ["First", "Second", "Third", None]  # tag left out; an item without a link reads None
+    assert titles[:3] == [item.title for item in list(trending.items)[:3]]
+    ranks = trending.ranks()
+    assert ranks[:2] == [1, 2] and all(r != r for r in ranks[2:])  # NaN: never equal to a rank
