@@ -47,12 +47,16 @@ class RegionList(Generic[R]):
     def __len__(self) -> int:
         return self.locator.count()
 
+    # Each count is a round trip to the browser: one per lookup, one per whole walk.
     def __getitem__(self, index: int) -> R:
-        if not -len(self) <= index < len(self):
+        count = len(self)
+        if not -count <= index < count:
             raise IndexError(index)
-        return self._cls(self._page, self.locator.nth(index))
+        return self._at(index)
 
     def __iter__(self) -> Iterator[R]:
-        # One count for the whole walk: each count is a round trip to the browser.
         for i in range(len(self)):
-            yield self._cls(self._page, self.locator.nth(i))
+            yield self._at(i)
+
+    def _at(self, index: int) -> R:
+        return self._cls(self._page, self.locator.nth(index))

@@ -15,7 +15,7 @@ import pytest
 
 from . import browser as browser_finder
 from .collect import ScenarioFile, is_scenario_file
-from .reports_dir import rotate
+from .reports_dir import rotate, slug
 from .scenario import ScenarioError, load_settings
 
 # Remote browsers (--browser-server, --cdp-endpoint), CI shards (--shard i/n) and traces
@@ -129,8 +129,6 @@ def latest_reports_dir(config: pytest.Config) -> Path:
 
 def item_artifacts_dir(config: pytest.Config, nodeid: str) -> Path:
     """Where one item's images and traces go in this run's report."""
-    from .reports_dir import slug
-
     return latest_reports_dir(config) / "artifacts" / slug(nodeid)
 
 DEMO_SITE_KEY = pytest.StashKey["object"]()

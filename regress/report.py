@@ -78,6 +78,11 @@ def configure(config: pytest.Config, latest: Path, baselines_dir: Path) -> None:
     config.pluginmanager.register(ReportPlugin(config, latest, baselines_dir), "regress-report")
 
 
+def show_trace_command(path) -> str:
+    """The command that opens a Playwright trace, quoted for a shell."""
+    return f"playwright show-trace {shlex.quote(str(path))}"
+
+
 # --- collecting results -----------------------------------------------------------------
 
 _BRACKET = re.compile(r"\[([^\[\]]*)\]$")
@@ -223,7 +228,7 @@ class ReportPlugin:
         for trace in entry["traces"]:
             path = Path(trace)
             view["trace_links"].append({"href": self._href(path), "path": str(path),
-                                        "command": f"playwright show-trace {shlex.quote(str(path))}"})
+                                        "command": show_trace_command(path)})
         visual = entry["visual"]
         if visual and entry["status"] in FAILING and (visual.get("actual") or visual.get("diff")):
             view["images"] = {name: self._href(Path(visual[name]))

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from _pytest.runner import runtestprotocol
 
+from .report import show_trace_command
+
 RETRACE_MODES = ("rerun", "off")
 # When a deployment is broken everywhere, re-running every item would double a run
 # that already says enough; the first failures' traces show the cause.
@@ -63,13 +65,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
             outcome = _rerun_traced(item, nextitem)
         else:
             outcome = f"not re-run: {MAX_RERUNS} failures were already re-run with tracing"
+        traces = item.stash.get(TRACES, [])
         properties = reports[0].user_properties  # the item's list, shared by its reports
-        for trace in item.stash.get(TRACES, []):
-            properties.append(("playwright_trace", str(trace)))
+        properties.extend(("playwright_trace", str(trace)) for trace in traces)
         properties.append(("retrace", outcome))
         failed = next(report for report in reports if report.failed)
-        paths = "".join(f"\nplaywright show-trace {trace}" for trace in item.stash.get(TRACES, []))
-        failed.sections.append(("traced re-run", outcome + paths))
+        failed.sections.append(("traced re-run", "\n".join([outcome, *map(show_trace_command, traces)])))
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)

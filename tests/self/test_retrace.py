@@ -56,6 +56,7 @@ def test_a_failure_is_rerun_traced_and_still_fails(pytester, tmp_path, broken_si
     failed, passed = got[BYLINE], got[CAPTION]
     assert failed["status"] == "failed" and failed["retrace"].startswith("failed again")
     assert len(failed["traces"]) == 1 and is_trace(failed["traces"][0])
+    assert f"playwright show-trace {failed['traces'][0]}" in out, out  # the terminal says how to open it
     assert passed["status"] == "passed" and passed["traces"] == [] and passed["retrace"] is None
     page = (tmp_path / "latest" / "index.html").read_text(encoding="utf-8")
     assert "Traced re-run: failed again" in page and "trace.zip" in page
