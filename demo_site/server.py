@@ -247,6 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, ctype, body, cache = self.demo.route(path, parse_qs(parts.query), self._origin())
             if self.demo.mutation:
                 body = self.demo.mutation.filter_response(path, ctype, body)
+                broken = self.demo.mutation.status_for(path)
+                if broken is not None:  # a file the deployment lost
+                    status, ctype, body, cache = broken, TYPES[".txt"], b"Not found\n", "no-cache"
         except Exception as exc:  # pragma: no cover - shows up as a 500 in tests
             status, ctype, body, cache = 500, TYPES[".txt"], f"Internal error: {exc!r}\n".encode(), "no-cache"
             sys.stderr.write(f"demo_site: error serving {self.path}: {exc!r}\n")

@@ -152,14 +152,12 @@ class Trending(Region):
     def is_closed(self) -> bool:
         return "is-closed" in (self.root.get_attribute("class") or "").split()
 
+    # Verbs click; whether the layer then closed or opened is the test's to assert.
     def close(self) -> None:
         self.close_button.click()
-        self.list.wait_for(state="hidden")
 
     def close_for_24_hours(self) -> None:
         self.close_24h_button.click()
-        self.list.wait_for(state="hidden")
 
     def open(self) -> None:
         self.open_button.click()
-        self.list.wait_for(state="visible")

@@ -47,8 +47,24 @@ def freeze_clock(page: Page, iso_time: str) -> None:
     page.clock.set_fixed_time(iso_time)
 
 
-def settle(page: Page) -> None:
+# Images that finished and have no pixels: a 404, or a file that does not decode.
+_BROKEN_IMAGES_JS = """root => Array.from(root.querySelectorAll('img'))
+  .filter(img => img.getAttribute('src') && img.complete && img.naturalWidth === 0)
+  .map(img => img.currentSrc || img.src)"""
+
+
+def load_images(page: Page) -> None:
+    """Load every image (lazy ones too) and wait until each has loaded or failed."""
     page.evaluate(_LOAD_IMAGES_JS)
+
+
+def broken_images(root: Locator) -> list[str]:
+    """The images under ``root`` that failed to load or decode (after :func:`load_images`)."""
+    return root.evaluate(_BROKEN_IMAGES_JS)
+
+
+def settle(page: Page) -> None:
+    load_images(page)
     page.evaluate(_STILL_JS)
 
 

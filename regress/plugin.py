@@ -239,6 +239,29 @@ def pytest_collect_directory(path: Path, parent):
     return None
 
 
+# --- what each failure was: its exception and the assertions it names (run.json) ---
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and call.excinfo is not None:
+        report.user_properties.append(("failure", failure_record(call.when, call.excinfo.value)))
+    return report
+
+
+def failure_record(when: str, error: BaseException) -> dict:
+    """What the run record keeps of a failure: an AssertionError (a ``CheckFailure`` or a
+    test's ``assert``) is a check that found the site broken; anything else (a timeout, a
+    crash in the check's own code) is not."""
+    return {
+        "when": when,
+        "type": type(error).__name__,
+        "assertion": isinstance(error, AssertionError),
+        "message": str(error),
+        "checks": list(getattr(error, "checks", ()) or ()),
+    }
+
+
 # --- baselines: what this run wrote, and what nothing uses any more ---------------
 
 WRITTEN_KEY = pytest.StashKey[list]()

@@ -165,6 +165,8 @@ class ReportPlugin:
                     entry["traces"].append(trace)
             elif key == "retrace":
                 entry["retrace"] = value
+            elif key == "failure" and entry["failure"] is None:  # the first phase that failed
+                entry["failure"] = value
         if report.when == "call":
             if getattr(report, "wasxfail", None) is not None:
                 entry["status"] = "skipped" if report.skipped else "passed"
@@ -187,7 +189,7 @@ class ReportPlugin:
         names = list(getattr(viewports, "viewports", {}) or {})
         return {"nodeid": nodeid, "status": "passed", "kind": kind_of(keywords, self.kinds),
                 "viewport": viewport_of(nodeid, names), "duration": 0.0, "message": "",
-                "visual": None, "traces": [], "retrace": None}
+                "visual": None, "traces": [], "retrace": None, "failure": None}
 
     # run end: the report, junit is pytest's own
     @pytest.hookimpl(trylast=True)

@@ -100,6 +100,8 @@ SETTINGS_SCHEMA = Nested({
         "article_path": Field(str, required=True, check=check_page),
         "sensitive_hosts": Field(list[str], default=[],
                                  doc="hosts whose state-changing checks are skipped"),
+        "canonical_host": Field(str, min=1, doc="host of the pages' <link rel=canonical> "
+                                                "(host[:port]); default: the host under test"),
     }, required=True),
     "viewports": MapOf(Field(str, check=check_name), Nested({
         "width": Field(int, required=True, min=1),
@@ -123,6 +125,11 @@ SETTINGS_SCHEMA = Nested({
         "pdf_pages": CountRange(required=True, check=_bounded,
                                 doc="page count of the printed PDF, [low, high]"),
     }, required=True),
+    "page_health": Nested({
+        "ignore_error_origins": Field(list[str], default=[],
+                                      doc="origins whose uncaught script errors are ignored "
+                                          "(third-party scripts, blocked here)"),
+    }, default={"ignore_error_origins": []}),
     "visual": Nested({
         "threshold": Field(float, required=True, min=0, max=1),
         "max_diff_pixels": Field(int, required=True, min=0),
@@ -133,7 +140,7 @@ SETTINGS_SCHEMA = Nested({
 
 # Scenario files may overlay these sections. Not `viewports` (scenarios pick
 # viewports by name) nor `site` (identity and the sensitive-host safety list).
-OVERRIDABLE = ("font_controls", "links", "print_preview", "visual")
+OVERRIDABLE = ("font_controls", "links", "page_health", "print_preview", "visual")
 _OVERLAY = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True)
 
 

@@ -10,11 +10,38 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 
 class CheckFailure(AssertionError):
-    """A check found the site broken. The message is shown as-is in reports."""
+    """A check found the site broken. The message is shown as-is in reports.
+
+    ``checks`` names the assertions of the item that failed (``"count top_ten.items"``,
+    ``"pdf page count"``), as the kind's :attr:`CheckKind.assertions` lists them: the run
+    record keeps them, and the mutation catalog proves each assertion by them. Empty when
+    the failure is not one assertion's (the page did not load)."""
+
+    def __init__(self, message: str, checks: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.checks = tuple(dict.fromkeys(checks))
+
+
+class Problems:
+    """What one item's assertions found, each under the assertion's name; raised at once."""
+
+    def __init__(self) -> None:
+        self._found: list[tuple[str, str]] = []
+
+    def add(self, check: str, text: str) -> None:
+        self._found.append((check, text))
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def raise_if_any(self, heading: str = "") -> None:
+        if self._found:
+            lines = "\n".join(f"- {text}" for _, text in self._found)
+            raise CheckFailure(f"{heading}\n{lines}" if heading else lines, [c for c, _ in self._found])
 
 
 @dataclass(frozen=True)
@@ -25,6 +52,12 @@ class CheckKind:
     description: str = ""
     # Kinds that change state on the site (log in, post...) are skipped on sensitive URLs.
     changes_state: bool = False
+    # The assertions one item of this kind makes at a viewport, by the names its failures
+    # carry (CheckFailure.checks); by default the item is one assertion named after the kind.
+    assertions: Optional[Callable[[Mapping[str, Any], str], list[str]]] = None
+
+    def assertions_of(self, options: Mapping[str, Any], viewport: str) -> list[str]:
+        return list(self.assertions(options, viewport)) if self.assertions else [self.name]
 
 
 _KINDS: dict[str, CheckKind] = {}

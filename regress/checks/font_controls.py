@@ -3,19 +3,45 @@ from __future__ import annotations
 
 from pages.article import font_px
 
-from . import CheckFailure, CheckKind, register
+from . import CheckKind, Problems, register
 
 # Components whose font size must not follow the article body's.
 BYSTANDERS = ("article.headline", "article.sub_headline", "article.byline", "top_ten.items", "footer.imprint")
 TOLERANCE_PX = 0.01
 
 
+# The sub-checks of one item, by the names its failures carry.
+DEFAULT = "starts at the default size"
+UP_STEPS = "Font Size Up steps the body"
+UP_STOPS = "Font Size Up stops at the maximum"
+NO_OVERFLOW_AT_MAX = "no overflow at the maximum"
+PERSISTS = "the size persists across a reload"
+DOWN_STEPS = "Font Size Down steps the body"
+DOWN_STOPS = "Font Size Down stops at the minimum"
+BYSTANDERS_KEEP = "other text keeps its size"
+READABLE = "font sizes read as px"
+SUB_CHECKS = (DEFAULT, UP_STEPS, UP_STOPS, NO_OVERFLOW_AT_MAX, PERSISTS, DOWN_STEPS, DOWN_STOPS,
+              BYSTANDERS_KEEP, READABLE)
+
+
+def assertions(options, viewport: str) -> list[str]:
+    return list(SUB_CHECKS)
+
+
 def run(ctx, options) -> None:
+    problems = Problems()
+    try:
+        _run(ctx, options, problems)
+    except ValueError as err:  # a computed size that is not a px value: the reader's text size is unknown
+        problems.add(READABLE, str(err))
+    problems.raise_if_any()
+
+
+def _run(ctx, options, problems: Problems) -> None:
     cfg = {**ctx.settings["font_controls"], **options}
     default, step, low, high = cfg["default_px"], cfg["step_px"], cfg["min_px"], cfg["max_px"]
     site = ctx.open()
     article = site.article
-    problems: list[str] = []
 
     present = [name for name in BYSTANDERS if ctx.locate(site, name).count()]
 
@@ -24,39 +50,39 @@ def run(ctx, options) -> None:
 
     start = article.body_font_px()
     if abs(start - default) > TOLERANCE_PX:
-        problems.append(f"body starts at {start:g}px, expected the default {default:g}px")
+        problems.add(DEFAULT, f"body starts at {start:g}px, expected the default {default:g}px")
     others_before = bystander_sizes()
 
-    def walk(button_name, step_fn, direction, bound):
+    def walk(button_name, step_fn, direction, bound, steps_check, stops_check) -> bool:
         size = article.body_font_px()
         while (size < bound) if direction > 0 else (size > bound):
             new = step_fn()
             expected = size + direction * step
             if abs(new - expected) > TOLERANCE_PX:
-                problems.append(f"{button_name} changed the body from {size:g}px to {new:g}px, "
-                                f"expected {expected:g}px (step {step:g}px, bound {bound:g}px)")
-                return
+                problems.add(steps_check, f"{button_name} changed the body from {size:g}px to {new:g}px, "
+                                          f"expected {expected:g}px (step {step:g}px, bound {bound:g}px)")
+                return False
             size = new
         extra = step_fn()
         if abs(extra - bound) > TOLERANCE_PX:
-            problems.append(f"{button_name} at the {'maximum' if direction > 0 else 'minimum'} "
-                            f"{bound:g}px changed the body to {extra:g}px; it must stay")
+            problems.add(stops_check, f"{button_name} at the {'maximum' if direction > 0 else 'minimum'} "
+                                      f"{bound:g}px changed the body to {extra:g}px; it must stay")
+            return False
+        return True
 
-    walk("Font Size Up", article.font_up, +1, high)
-    if not problems:
+    if walk("Font Size Up", article.font_up, +1, high, UP_STEPS, UP_STOPS):
         overflow = ctx.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
-            problems.append(f"at the maximum {high:g}px the page overflows horizontally by {overflow}px")
+            problems.add(NO_OVERFLOW_AT_MAX, f"at the maximum {high:g}px the page overflows horizontally by {overflow}px")
         ctx.page.reload(wait_until="load")
         after_reload = article.body_font_px()
         if abs(after_reload - high) > TOLERANCE_PX:
-            problems.append(f"after a reload the body is {after_reload:g}px; the chosen {high:g}px did not persist")
-        walk("Font Size Down", article.font_down, -1, low)
-    changed = {n: (others_before[n], s) for n, s in bystander_sizes().items() if abs(s - others_before[n]) > TOLERANCE_PX}
-    for name, (before, after) in changed.items():
-        problems.append(f"{name} font size changed from {before:g}px to {after:g}px; only the body may change")
-    if problems:
-        raise CheckFailure("\n".join(f"- {p}" for p in problems))
+            problems.add(PERSISTS, f"after a reload the body is {after_reload:g}px; the chosen {high:g}px did not persist")
+        walk("Font Size Down", article.font_down, -1, low, DOWN_STEPS, DOWN_STOPS)
+    for name, size in bystander_sizes().items():
+        if abs(size - others_before[name]) > TOLERANCE_PX:
+            problems.add(BYSTANDERS_KEEP, f"{name} font size changed from {others_before[name]:g}px to {size:g}px; "
+                                          "only the body may change")
 
 
 def _options():
@@ -68,4 +94,5 @@ def _options():
     }
 
 
-register(CheckKind(name="font_controls", run=run, options=_options(), description=__doc__))
+register(CheckKind(name="font_controls", run=run, options=_options(), description=__doc__,
+                   assertions=assertions))

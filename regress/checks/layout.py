@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..geometry import measure, relation_problem
-from . import CheckFailure, CheckKind, register
+from . import CheckKind, Problems, register
 from ..geometry import EDGES
 from ..schema import (ComponentList, ComponentName, CountRange, Field, ListOf, MapOf, Nested, Range,
                       ViewportList, ranges_in_px)
@@ -10,10 +10,28 @@ from ..schema import (ComponentList, ComponentName, CountRange, Field, ListOf, M
 RELATIONS = ("above", "below", "left_of", "right_of", "inside", "aligned", "width", "height")
 
 
+def relation_name(rel) -> str:
+    """An entry of ``relations`` as its failures name it: ``top_ten above top_five``."""
+    return f"relation {rel['a']} {rel['rel']} {rel.get('b') or rel.get('range')}"
+
+
+def applies(rel, viewport: str) -> bool:
+    return not rel.get("viewports") or viewport in rel["viewports"]
+
+
+def assertions(options, viewport: str) -> list[str]:
+    """Every entry of the check is one assertion: ``visible article.body``, ``count top_ten.items``..."""
+    names = [f"{key} {name}" for key in ("visible", "hidden", "inside_viewport") for name in options.get(key, [])]
+    names += ["no_overflow"] if options.get("no_overflow", True) else []
+    names += [f"count {name}" for name in options.get("count", {})]
+    names += [relation_name(rel) for rel in options.get("relations", []) if applies(rel, viewport)]
+    return names
+
+
 def run(ctx, options) -> None:
     site = ctx.open()
     width, height = ctx.viewport_size
-    problems: list[str] = []
+    problems = Problems()
     cache = {}
 
     def box_of(name):
@@ -24,34 +42,33 @@ def run(ctx, options) -> None:
     for name in options.get("visible", []):
         m = box_of(name)
         if m.count == 0:
-            problems.append(f"{name}: expected visible, but it is not on the page")
+            problems.add(f"visible {name}", f"{name}: expected visible, but it is not on the page")
         elif m.visible_count < m.count:
-            problems.append(f"{name}: expected visible, but {m.count - m.visible_count} of {m.count} are hidden")
+            problems.add(f"visible {name}", f"{name}: expected visible, but {m.count - m.visible_count} of {m.count} are hidden")
     for name in options.get("hidden", []):
         m = box_of(name)
         if m.visible_count:
-            problems.append(f"{name}: expected hidden, but it is visible at {m.box}")
+            problems.add(f"hidden {name}", f"{name}: expected hidden, but it is visible at {m.box}")
     for name in options.get("inside_viewport", []):
         m = box_of(name)
         if m.box is None:
-            problems.append(f"{name}: expected inside the viewport, but it is not visible")
+            problems.add(f"inside_viewport {name}", f"{name}: expected inside the viewport, but it is not visible")
         elif m.box.x < -0.5 or m.box.right > width + 0.5:
-            problems.append(f"{name}: sticks out of the {width} px viewport: box {m.box}")
+            problems.add(f"inside_viewport {name}", f"{name}: sticks out of the {width} px viewport: box {m.box}")
     if options.get("no_overflow", True):
         scroll_width = ctx.page.evaluate("() => document.documentElement.scrollWidth")
         if scroll_width > width:
-            problems.append(f"page: horizontal overflow, content is {scroll_width} px wide in a {width} px viewport")
+            problems.add("no_overflow", f"page: horizontal overflow, content is {scroll_width} px wide in a {width} px viewport")
     for name, (low, high) in options.get("count", {}).items():
         m = box_of(name)
         if not ((low is None or m.count >= low) and (high is None or m.count <= high)):
             want = f"{low}" if low == high else f"{low}..{high}"
-            problems.append(f"{name}: {m.count} found, expected {want}")
+            problems.add(f"count {name}", f"{name}: {m.count} found, expected {want}")
     for rel in options.get("relations", []):
-        if rel.get("viewports") and ctx.viewport not in rel["viewports"]:
-            continue
-        problems.extend(_relation_problems(rel, box_of, width, height))
-    if problems:
-        raise CheckFailure("\n".join(f"- {p}" for p in problems))
+        if applies(rel, ctx.viewport):
+            for text in _relation_problems(rel, box_of, width, height):
+                problems.add(relation_name(rel), text)
+    problems.raise_if_any()
 
 
 def _relation_problems(rel, box_of, width, height):
@@ -112,4 +129,4 @@ def _options():
     }
 
 
-register(CheckKind(name="layout", run=run, options=_options(), description=__doc__))
+register(CheckKind(name="layout", run=run, options=_options(), description=__doc__, assertions=assertions))

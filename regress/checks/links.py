@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import CheckFailure, CheckKind, register
+from . import CheckFailure, CheckKind, Problems, register
 from ..linkcheck import LinkChecker, origin_of, valid_hostname
 
 # One call per component: every a[href] inside it, plus the element itself.
@@ -210,19 +210,19 @@ def run(ctx, options: Mapping[str, Any]) -> None:
     allow_hosts = list(dict.fromkeys([*(settings.get("allow_hosts") or []), *(options.get("allow_hosts") or [])]))
     if not components:
         raise CheckFailure("links: no components named; give `components: [...]`")
+    problems = Problems()
 
     site = ctx.open()
     page_url = ctx.page.url
-    problems: list[str] = []
     links: list[dict] = []
     for name in components:
         try:
             found = ctx.locate(site, name).evaluate_all(_COLLECT_JS, name)
         except KeyError:
-            problems.append(f"[{name}] unknown component")
+            problems.add(component_check(name), f"[{name}] unknown component")
             continue
         if not found:
-            problems.append(f"[{name}] has no links (the component is missing or lost its links)")
+            problems.add(component_check(name), f"[{name}] has no links (the component is missing or lost its links)")
         links.extend(found)
 
     base_origin = origin_of(ctx.base_url)
@@ -281,13 +281,19 @@ def run(ctx, options: Mapping[str, Any]) -> None:
     for (href, text, what), where in found_in.items():
         where = list(dict.fromkeys(where))
         also = f" (also in {', '.join(where[1:])})" if len(where) > 1 else ""
-        problems.append(f"[{where[0]}] {_quote(text)} {href}: {what}{also}")
+        problems.add(component_check(where[0]), f"[{where[0]}] {_quote(text)} {href}: {what}{also}")
 
-    if problems:
-        checked = len(links)
-        raise CheckFailure(
-            f"{len(problems)} link problem(s) among {checked} link(s) in {', '.join(components)} "
-            f"on {page_url}:\n" + "\n".join(f"- {p}" for p in problems))
+    problems.raise_if_any(f"{len(problems)} link problem(s) among {len(links)} link(s) in "
+                          f"{', '.join(components)} on {page_url}:")
+
+
+def component_check(name: str) -> str:
+    """The links of each named component are one assertion: ``links share_bar``."""
+    return f"links {name}"
+
+
+def assertions(options, viewport: str) -> list[str]:
+    return [component_check(name) for name in options.get("components") or []]
 
 
 def _quote(text: str) -> str:
@@ -316,4 +322,4 @@ def _options():
     }
 
 
-register(CheckKind(name="links", run=run, options=_options(), description=__doc__))
+register(CheckKind(name="links", run=run, options=_options(), description=__doc__, assertions=assertions))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from pages import ArticlePage
-from . import CheckFailure, CheckKind, register
+from . import CheckFailure, CheckKind, Problems, register
 
 # window.print() is recorded, not run: a real dialog would block headless Chromium.
 RECORD_PRINT_JS = "window.__printCalls = 0; window.print = () => { window.__printCalls += 1; };"
@@ -14,6 +14,30 @@ MUST_SHOW = ("article.headline", "article.dates", "article.byline", "article.pho
              "article.body")
 
 
+# The sub-checks of one item, by the names its failures carry.
+OPENS = "the print view opens"
+CALLS_PRINT = "the print view calls window.print()"
+PDF_PAGES = "PDF page count"
+PDF_HEADLINE = "PDF text has the headline"
+PDF_PARAGRAPH = "PDF text has the first paragraph"
+LABELS = ("print view", "article page")
+
+
+def hides(label: str) -> str:
+    return f"{label} hides the chrome under print media"
+
+
+def shows(label: str) -> str:
+    return f"{label} shows the article under print media"
+
+
+def assertions(options, viewport: str) -> list[str]:
+    names = [OPENS] + ([CALLS_PRINT] if options.get("require_print_call", True) else [])
+    for label in LABELS:
+        names += [hides(label), shows(label)]
+    return names + [PDF_PAGES, PDF_HEADLINE, PDF_PARAGRAPH]
+
+
 def run(ctx, options) -> None:
     ctx.page.context.add_init_script(RECORD_PRINT_JS)
     site = ctx.open()
@@ -21,34 +45,33 @@ def run(ctx, options) -> None:
     first_paragraph = " ".join(site.article.paragraphs.first.text_content().split())
     view = site.article.open_print_view()
     if view is ctx.page and view.url == ctx.url:
-        raise CheckFailure("Print Preview opened nothing: no popup and no navigation")
+        raise CheckFailure("Print Preview opened nothing: no popup and no navigation", [OPENS])
     view.wait_for_function("() => document.fonts.ready.then(() => true)")
-    problems: list[str] = []
+    problems = Problems()
     if options.get("require_print_call", True):
         calls = view.evaluate("() => window.__printCalls || 0")
         if calls < 1:
-            problems.append(f"the print view ({view.url}) never called window.print()")
+            problems.add(CALLS_PRINT, f"the print view ({view.url}) never called window.print()")
     # Readers print the print view, and also the article itself with Ctrl+P: both must print clean.
-    for label, printed_page in (("print view", view), ("article page", ctx.page)):
+    for label, printed_page in zip(LABELS, (view, ctx.page)):
         printed_page.emulate_media(media="print")
         printed = ArticlePage(printed_page, ctx.base_url)
         for name in options.get("hidden") or MUST_HIDE:
             if ctx.locate(printed, name).filter(visible=True).count():
-                problems.append(f"{label}: {name} is visible under print media; the print stylesheet must hide it")
+                problems.add(hides(label), f"{label}: {name} is visible under print media; the print stylesheet must hide it")
         for name in options.get("shown") or MUST_SHOW:
             if not ctx.locate(printed, name).filter(visible=True).count():
-                problems.append(f"{label}: {name} is not shown under print media")
+                problems.add(shows(label), f"{label}: {name} is not shown under print media")
     low, high = options.get("pdf_pages") or ctx.settings["print_preview"]["pdf_pages"]
     pages, text = _pdf_pages_and_text(view.pdf(print_background=False))
     if not low <= pages <= high:
-        problems.append(f"the PDF has {pages} pages, expected {low}..{high}")
+        problems.add(PDF_PAGES, f"the PDF has {pages} pages, expected {low}..{high}")
     flat = _squash(text)
     if _squash(headline) not in flat:
-        problems.append(f"the PDF text lacks the headline {headline!r}")
+        problems.add(PDF_HEADLINE, f"the PDF text lacks the headline {headline!r}")
     if _squash(first_paragraph) not in flat:
-        problems.append(f"the PDF text lacks the first paragraph {first_paragraph[:60]!r}...")
-    if problems:
-        raise CheckFailure("\n".join(f"- {p}" for p in problems))
+        problems.add(PDF_PARAGRAPH, f"the PDF text lacks the first paragraph {first_paragraph[:60]!r}...")
+    problems.raise_if_any()
 
 
 def _pdf_pages_and_text(pdf: bytes) -> tuple[int, str]:
@@ -74,4 +97,5 @@ def _options():
     }
 
 
-register(CheckKind(name="print_preview", run=run, options=_options(), description=__doc__))
+register(CheckKind(name="print_preview", run=run, options=_options(), description=__doc__,
+                   assertions=assertions))

@@ -7,12 +7,13 @@ import numpy as np
 from PIL import Image
 
 from .. import baselines
-from ..capture import CaptureSpec, freeze_clock, settle, stable_screenshot
+from ..capture import CaptureSpec, broken_images, freeze_clock, settle, stable_screenshot
 from ..diff import compare_pngs
 from ..geometry import measure
 from . import CheckFailure, CheckKind, register
 
 
+MATCHES = "visual"  # the item's one assertion: the capture matches its baseline within budget
 REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", "share_bar", "article.photo",
                        "article.sub_headline", "article.byline", "article.body", "top_ten", "top_five",
                        "darkroom", "footer")
@@ -45,7 +46,12 @@ def _compare(ctx, options, visual, page, site) -> None:
     component = options.get("component", "page")
     target = None if component == "page" else ctx.locate(site, component)
     if target is not None and target.count() != 1:
-        raise CheckFailure(f"{component}: {target.count()} elements match; a visual check needs exactly one")
+        raise CheckFailure(f"{component}: {target.count()} elements match; a visual check needs exactly one", [MATCHES])
+    # An image that failed shows as an empty box, which a baseline of the same breakage would match.
+    broken = broken_images(target if target is not None else page.locator("html"))
+    if broken:
+        raise CheckFailure("\n".join(f"image {src} did not load (missing or undecodable)" for src in broken),
+                           [MATCHES])
     spec = CaptureSpec(
         full_page=options.get("full_page", True),
         masks=tuple(ctx.locate(site, name) for name in options.get("mask", [])),
@@ -75,7 +81,7 @@ def _compare(ctx, options, visual, page, site) -> None:
             return
         record["actual"] = _save(artifacts / "actual.png", actual)
         raise CheckFailure(f"no baseline {_rel(baseline)}; the capture was saved as {_rel(artifacts / 'actual.png')}. "
-                           "Review it, then write baselines with --update-baselines=missing")
+                           "Review it, then write baselines with --update-baselines=missing", [MATCHES])
     if mode == "all":
         _write(ctx, baseline, actual, "replaced")
         return
@@ -101,9 +107,10 @@ def _compare(ctx, options, visual, page, site) -> None:
     if result.size_mismatch:
         (w1, h1), (w2, h2) = result.size_mismatch
         raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({_rel(baseline)}; "
-                           f"{result.diff_pixels} pixels differ on the padded pair); {where}")
+                           f"{result.diff_pixels} pixels differ on the padded pair); {where}", [MATCHES])
     raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
-                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(baseline)}; {where}")
+                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(baseline)}; {where}",
+                       [MATCHES])
 
 
 # Visual items of one page and viewport share one loaded, settled page: loading and

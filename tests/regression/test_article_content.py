@@ -1,4 +1,8 @@
-"""The content contract of the article page, as in the seed, at every viewport."""
+"""The content contract of the article page, as in the seed, at every viewport.
+
+Each assertion says what it read and what it expected: the mutation catalog matches these
+messages, and a reviewer reads them in the report.
+"""
 import re
 
 DATE_RE = re.compile(r"^(Posted|Updated) : \d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -8,83 +12,112 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def texts_of(locator) -> list[str]:
+    return [norm(t) for t in locator.all_text_contents()]
+
+
 def test_headline_dates_byline(article_page, seed):
     article, want = article_page.article, seed["article"]
-    assert norm(article.category.text_content()) == want["category"]
-    assert norm(article.headline.text_content()) == want["headline"]
-    assert norm(article.sub_headline.text_content()) == want["sub_headline"]
-    assert norm(article.byline.text_content()) == want["byline"]
-    posted, updated = norm(article.posted.text_content()), norm(article.updated.text_content())
-    assert (posted, updated) == (want["posted"], want["updated"])
-    assert DATE_RE.match(posted) and DATE_RE.match(updated)
+    for name, locator in (("category", article.category), ("headline", article.headline),
+                          ("sub-headline", article.sub_headline), ("byline", article.byline)):
+        got = " ".join(texts_of(locator))
+        assert got == want[name.replace("-", "_")], f"{name} {got!r}, expected {want[name.replace('-', '_')]!r}"
+    posted, updated = " ".join(texts_of(article.posted)), " ".join(texts_of(article.updated))
+    assert (posted, updated) == (want["posted"], want["updated"]), \
+        f"dates {posted!r} / {updated!r}, expected {want['posted']!r} / {want['updated']!r}"
+    assert DATE_RE.match(posted) and DATE_RE.match(updated), f"dates {posted!r} / {updated!r} not in the seed format"
 
 
 def test_caption_is_alt_text_and_caption(article_page, seed):
-    article = article_page.article
-    assert article.photo_image.get_attribute("alt") == seed["article"]["caption"]
-    assert norm(article.caption.text_content()) == seed["article"]["caption"]
+    article, want = article_page.article, seed["article"]["caption"]
+    alt = article.photo_image.get_attribute("alt") if article.photo_image.count() else None
+    assert alt == want, f"photo alt {alt!r}, expected the caption {want!r}"
+    caption = " ".join(texts_of(article.caption))
+    assert caption == want, f"caption {caption!r}, expected {want!r}"
 
 
 def test_body_paragraphs_verbatim_with_related_box(article_page, seed):
     article, want = article_page.article, seed["article"]
-    assert [norm(p) for p in article.paragraphs.all_text_contents()] == want["paragraphs"]
+    paragraphs = texts_of(article.paragraphs)
+    assert len(paragraphs) == len(want["paragraphs"]), \
+        f"paragraphs: {len(paragraphs)}, expected {len(want['paragraphs'])}"
+    for number, (got, expected) in enumerate(zip(paragraphs, want["paragraphs"]), start=1):
+        assert got == expected, f"paragraph {number} reads {got[:80]!r}..., expected {expected[:80]!r}..."
     related = article.related
-    assert norm(related.locator(".related_title").text_content()) == want["related"]["title"]
-    assert norm(related.locator(".related_meta").text_content()) == want["related"]["meta"]
+    assert related.count() == 1, f"related box: {related.count()} found, expected 1"
+    title, meta = norm(related.locator(".related_title").text_content()), norm(related.locator(".related_meta").text_content())
+    assert (title, meta) == (want["related"]["title"], want["related"]["meta"]), \
+        f"related box {title!r} / {meta!r}, expected {want['related']['title']!r} / {want['related']['meta']!r}"
     # The box sits right after the sixth paragraph.
     preceding = related.evaluate(
         "el => { let n = 0, s = el.previousElementSibling; while (s) { if (s.tagName === 'P') n++; s = s.previousElementSibling; } return n; }"
     )
-    assert preceding == want["related"]["after_paragraph"]
+    assert preceding == want["related"]["after_paragraph"], \
+        f"related box after paragraph {preceding}, expected {want['related']['after_paragraph']}"
 
 
 def test_reporter_footer(article_page, seed):
     reporter = article_page.article.reporter
-    email = reporter.locator("a.reporter_email")
-    assert email.get_attribute("href") == "mailto:" + seed["article"]["reporter_email"]
-    assert "Article List" in reporter.text_content()
-    assert "More articles by this reporter" in reporter.text_content()
+    assert reporter.count() == 1, f"reporter footer: {reporter.count()} found, expected 1"
+    email = reporter.locator("a.reporter_email").get_attribute("href")
+    assert email == "mailto:" + seed["article"]["reporter_email"], \
+        f"reporter email {email!r}, expected 'mailto:{seed['article']['reporter_email']}'"
+    text = norm(reporter.text_content())
+    assert "Article List" in text and "More articles by this reporter" in text, f"reporter footer reads {text!r}"
 
 
 def test_share_bar_networks(article_page, seed):
     bar = article_page.share_bar
     for network in seed["article"]["share_networks"]:
         assert bar.network(network).count() == 1, f"share button {network} missing"
-    assert bar.buttons.count() == len(seed["article"]["share_networks"])
+    assert bar.buttons.count() == len(seed["article"]["share_networks"]), \
+        f"share buttons: {bar.buttons.count()}, expected {len(seed['article']['share_networks'])}"
 
 
-def _check_ranked(widget, want):
+def _check_ranked(name, widget, want):
     items = list(widget.items)
-    assert [item.rank for item in items] == [str(i) for i in range(1, len(want["titles"]) + 1)]
-    assert [item.title for item in items] == want["titles"]
+    ranks = [item.rank for item in items]
+    assert ranks == [str(i) for i in range(1, len(want["titles"]) + 1)], \
+        f"{name} ranks {ranks}, expected 1..{len(want['titles'])}"
+    titles = [item.title for item in items]
+    assert titles == want["titles"], f"{name} titles {titles}, expected {want['titles']}"
     for number, item in enumerate(items, start=1):
         expected_tag = want["tags"].get(number)
+        tags = texts_of(item.tag)
         if expected_tag:
-            assert norm(item.tag.text_content()) == expected_tag, f"item {number} tag"
+            assert tags, f"{name} item {number} has no tag, expected {expected_tag!r}"
+            assert tags == [expected_tag], f"{name} item {number} tag {tags}, expected {expected_tag!r}"
         else:
-            assert item.tag.count() == 0, f"item {number} carries an unexpected tag"
+            assert not tags, f"{name} item {number} carries an unexpected tag {tags}"
         # The thumbnail's alt is the headline, with its tag in brackets as in the seed.
         prefix = f"[{expected_tag}] " if expected_tag else ""
-        assert item.thumbnail.get_attribute("alt") == prefix + item.title
+        alt = item.thumbnail.get_attribute("alt")
+        assert alt == prefix + item.title, f"{name} item {number} thumbnail alt {alt!r}, expected {prefix + item.title!r}"
 
 
 def test_top_ten(article_page, seed):
-    assert norm(article_page.top_ten.heading.text_content()) == "Top 10 Stories"
-    _check_ranked(article_page.top_ten, seed["top_ten"])
+    heading = norm(article_page.top_ten.heading.text_content())
+    assert heading == "Top 10 Stories", f"top_ten heading {heading!r}"
+    _check_ranked("top_ten", article_page.top_ten, seed["top_ten"])
 
 
 def test_top_five(article_page, seed):
-    assert norm(article_page.top_five.heading.text_content()) == "Top 5 Entertainment News"
-    _check_ranked(article_page.top_five, seed["top_five"])
+    heading = norm(article_page.top_five.heading.text_content())
+    assert heading == "Top 5 Entertainment News", f"top_five heading {heading!r}"
+    _check_ranked("top_five", article_page.top_five, seed["top_five"])
 
 
 def test_darkroom(article_page, seed):
-    assert norm(article_page.darkroom.heading.text_content()) == "DARKROOM"
-    assert [item.title for item in article_page.darkroom.items] == seed["darkroom"]
+    heading = norm(article_page.darkroom.heading.text_content())
+    assert heading == "DARKROOM", f"darkroom heading {heading!r}"
+    titles = [item.title for item in article_page.darkroom.items]
+    assert titles == seed["darkroom"], f"darkroom titles {titles}, expected {seed['darkroom']}"
 
 
 def test_footer_imprint_and_groups(article_page, seed):
     footer = article_page.footer
-    assert footer.imprint_lines == seed["footer"]["imprint"]
+    assert footer.imprint_lines == seed["footer"]["imprint"], \
+        f"footer imprint {footer.imprint_lines}, expected {seed['footer']['imprint']}"
     groups = [{"name": g.title, "links": g.link_texts} for g in footer.groups]
-    assert groups == seed["footer"]["groups"]
+    assert groups == seed["footer"]["groups"], \
+        f"footer groups {[g['name'] for g in groups]}, expected {[g['name'] for g in seed['footer']['groups']]}"

@@ -2,6 +2,9 @@
 import datetime as dt
 import re
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
 from pages import ArticlePage
 
 SEOUL = dt.timezone(dt.timedelta(hours=9))
@@ -20,9 +23,10 @@ def open_article_at(page, base_url, site_settings, moment) -> ArticlePage:
 def test_date_line_shows_the_page_clock_in_seed_format(page, base_url, site_settings):
     site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
     date_line = site.menu.date_line
-    assert date_line.text_content().strip() == "Mon, February 6, 2023 | 21:47"
+    shown = date_line.text_content().strip()
+    assert shown == "Mon, February 6, 2023 | 21:47", f"date line reads {shown!r}, expected 'Mon, February 6, 2023 | 21:47'"
     page.clock.run_for("02:00")  # two minutes later the line follows the clock
-    page.wait_for_function("() => document.querySelector('#date_line').textContent.includes('21:49')")
+    expect(date_line, "date line did not follow the clock").to_contain_text("21:49")
     assert DATE_LINE_RE.match(date_line.text_content().strip())
 
 
@@ -30,36 +34,45 @@ def test_trending_ranks_twenty_stories_from_the_seed(page, base_url, site_settin
     # A fixed clock: the live list re-ranks every minute, which would race the reads below.
     page.clock.set_fixed_time(SEED_MOMENT)
     site = ArticlePage(page, base_url).open(site_settings.site["article_path"])
-    assert site.trending.ranks() == list(range(1, 21))
-    assert sorted(site.trending.titles(), key=str) == sorted(seed["trending"])
+    ranks = site.trending.ranks()
+    assert ranks == list(range(1, 21)), f"trending ranks {ranks}, expected 1..20"
+    titles = sorted(site.trending.titles(), key=str)
+    assert titles == sorted(seed["trending"]), f"trending titles {titles}, expected the seed's {sorted(seed['trending'])}"
 
 
 def test_trending_order_changes_over_time(page, base_url, site_settings):
     site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
     before = site.trending.titles()
     page.clock.run_for("10:00")
-    page.wait_for_function(
-        "first => document.querySelector('#trending li.trending_item a').textContent.trim() !== first",
-        arg=before[0],
-    )
+    try:  # the list re-renders on the clock's next tick
+        page.wait_for_function(
+            "first => document.querySelector('#trending li.trending_item a').textContent.trim() !== first",
+            arg=before[0], timeout=3_000,
+        )
+    except PlaywrightError:
+        pass  # judged below
     after = site.trending.titles()
-    assert after != before and sorted(after) == sorted(before)
+    assert after != before, "trending order did not change in 10 minutes"
+    assert sorted(after) == sorted(before), f"trending stories changed: {sorted(after)}, expected {sorted(before)}"
 
 
 def test_trending_close_and_open(article_page):
     trending = article_page.trending
-    assert not trending.is_closed() and trending.list.is_visible()
+    assert not trending.is_closed() and trending.list.is_visible(), "trending closed on load"
     trending.close()
-    assert trending.is_closed() and trending.open_button.is_visible()
+    expect(trending.list, "trending list still shown after Close").to_be_hidden()
+    assert trending.is_closed() and trending.open_button.is_visible(), "trending not closed after Close"
     trending.open()
-    assert not trending.is_closed() and trending.list.is_visible()
+    expect(trending.list, "trending stays closed after Open").to_be_visible()
+    assert not trending.is_closed(), "trending stays closed after Open"
     article_page.page.reload()
-    assert not trending.is_closed()  # plain Close does not persist
+    assert not trending.is_closed(), "trending closed after a reload; plain Close must not persist"
 
 
 def test_trending_close_for_24_hours_expires(page, base_url, site_settings):
     site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
     site.trending.close_for_24_hours()
+    expect(site.trending.list, "trending list still shown after Close for 24 hours").to_be_hidden()
     page.reload()
     assert site.trending.is_closed(), "closed for 24 h but open again after a reload"
     page.clock.fast_forward("23:00:00")
@@ -76,5 +89,5 @@ def test_copy_link_copies_canonical_url(context, article_page, site_settings):
     bar.copy_link()
     assert "copied" in bar.copy_toast.text_content().lower()
     copied = article_page.page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == article_page.canonical_url
+    assert copied == article_page.canonical_url, f"copied {copied!r}, expected the canonical URL {article_page.canonical_url!r}"
     assert copied.endswith(site_settings.site["article_path"])
