@@ -43,7 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--prune-baselines", action="store_true",
                     help="delete baselines that no scenario uses any more")
     group.addoption("--mutation", default=None, metavar="NAME",
-                    help="serve the demo site with a seeded regression (ignored with --base-url)")
+                    help="serve the demo site with a seeded regression (`python -m demo_site "
+                         "--list-mutations` lists them); not with --base-url")
     # report + approve (regress/report.py, regress/approve.py)
     group.addoption("--baselines-dir", default=str(ROOT / "baselines"), metavar="DIR",
                     help="visual baselines directory (default: baselines/)")
@@ -58,11 +59,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[SETTINGS_KEY] = load_settings(settings_path)
     except ScenarioError as err:
         raise pytest.UsageError(str(err)) from None
+    if not config.option.help:
+        _check_scenarios_dir(Path(config.getoption("--scenarios")))
     for kind in _kind_names():
         config.addinivalue_line("markers", f"{kind}: scenario check of kind {kind}")
     config.addinivalue_line("markers", "changes_state: test changes state on the site (skipped on sensitive URLs)")
 
     workerinput = getattr(config, "workerinput", None)
+    # before anything is rotated or started; workers get the controller's site, not its --mutation
+    mutation = _check_mutation(config) if workerinput is None else None
     if workerinput is None and not config.option.collectonly:
         config.stash[LATEST_KEY] = rotate(Path(config.getoption("--reports-dir")))
     # report: index.html/junit.xml/run.json in reports/latest, traces in reports/latest/traces
@@ -77,10 +82,37 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from demo_site.server import DemoSite
 
-    site = DemoSite(port=0, mutation=config.getoption("--mutation")).start()
+    site = DemoSite(port=0, mutation=mutation).start()
     config.stash[DEMO_SITE_KEY] = site
     config.option.base_url = site.url
     config.add_cleanup(site.stop)
+
+
+def _check_scenarios_dir(path: Path) -> None:
+    """A --scenarios folder that is missing or empty would give a green run that checked nothing."""
+    if not path.is_dir():
+        raise pytest.UsageError(f"--scenarios {path}: no such directory; give a folder of scenario files "
+                                f"(*.yaml, *.yml), e.g. {DEFAULT_SCENARIOS.relative_to(ROOT)}")
+    if not any(p.suffix in (".yaml", ".yml") and p.is_file() for p in path.iterdir()):
+        raise pytest.UsageError(f"--scenarios {path} holds no scenario file; it needs at least one *.yaml "
+                                "or *.yml file")
+
+
+def _check_mutation(config: pytest.Config) -> str | None:
+    """The --mutation name, checked before any site starts (controller only)."""
+    name = config.getoption("--mutation")
+    if not name:
+        return None
+    if config.getoption("--base-url"):
+        raise pytest.UsageError(f"--mutation {name} seeds a regression into the demo site; it cannot change "
+                                f"--base-url {config.getoption('--base-url')}: give one of the two")
+    from demo_site import mutations
+
+    try:
+        mutations.get(name)
+    except mutations.UnknownMutation as err:
+        raise pytest.UsageError(f"--mutation: {err}") from None
+    return name
 
 
 def _default_distribution(config: pytest.Config) -> None:

@@ -90,6 +90,41 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--cdp-endpoint must be an http(s):// or ws(s):// URL, not {cdp!r}")
 
 
+REACH_TIMEOUT_S = 5
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """An unreachable remote browser is one error within seconds, not an error in every item."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return  # the controller has checked already
+    for option in ("--browser-server", "--cdp-endpoint"):
+        url = config.getoption(option)
+        if url:
+            why = unreachable(url)
+            if why:
+                raise pytest.UsageError(f"{option} {url} is not reachable: {why}; start one with "
+                                        f"`python -m regress.remote {'server' if 'server' in option else 'cdp'}`")
+
+
+def unreachable(url: str, timeout: float = REACH_TIMEOUT_S) -> str | None:
+    """Why a TCP connection to the URL's host and port fails, or None when it connects."""
+    import socket
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme in ("https", "wss") else 80)
+    except ValueError as err:  # a port that is not a number
+        return str(err)
+    if not parts.hostname:
+        return "no host in the URL"
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError as err:
+        return err.strerror or str(err) or type(err).__name__
+    return None
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     server, cdp = config.getoption("--browser-server"), config.getoption("--cdp-endpoint")
     if server:

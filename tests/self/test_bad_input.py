@@ -156,3 +156,70 @@ def test_interrupted_run_leaves_the_previous_report_readable(tmp_path):
     html = (previous[0] / "index.html").read_text(encoding="utf-8")
     assert "section_national" in html
     assert (reports / "latest" / "index.html").exists()  # the interrupted run says so, not a blank dir
+
+
+# --- usage errors: one line naming the option and what is valid, exit status 4 ---------
+
+def one_usage_error(done: subprocess.CompletedProcess, *needles: str) -> str:
+    output = done.stdout + done.stderr
+    assert done.returncode == 4, output[-3000:]
+    errors = [line for line in output.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1, output[-3000:]
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    assert "Traceback" not in output and "INTERNALERROR" not in output
+    return errors[0]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound once by us, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -k matches nothing: before the fix these runs ended "no tests ran" (or INTERNALERROR) instead.
+NO_ITEMS = ("tests/regression", "-k", "no_such_item")
+
+
+def test_mutation_with_base_url_is_a_usage_error(tmp_path, broken_site):
+    done = pytest_run(*NO_ITEMS, "--mutation", "headline-colour", "--base-url", broken_site,
+                      "--reports-dir", str(tmp_path))
+    one_usage_error(done, "--mutation headline-colour", f"--base-url {broken_site}", "give one of the two")
+
+
+def test_unknown_mutation_is_one_usage_error_listing_the_valid_names(tmp_path):
+    from demo_site import mutations
+
+    done = pytest_run(*NO_ITEMS, "--mutation", "no-such-mutation", "--reports-dir", str(tmp_path))
+    one_usage_error(done, "--mutation", "unknown mutation 'no-such-mutation'", "valid names: ",
+                    *mutations.names())
+
+
+@pytest.mark.parametrize("holds, expected", [
+    (None, "no such directory; give a folder of scenario files (*.yaml, *.yml)"),
+    ("notes.txt", "holds no scenario file; it needs at least one *.yaml or *.yml file"),
+], ids=["missing-dir", "no-yaml"])
+def test_scenarios_dir_without_scenarios_is_a_usage_error(tmp_path, holds, expected):
+    scenarios = tmp_path / "scenarios"
+    if holds:
+        scenarios.mkdir()
+        (scenarios / holds).write_text("not a scenario\n")
+    done = pytest_run(*NO_ITEMS, "--scenarios", str(scenarios), "--reports-dir", str(tmp_path / "r"))
+    one_usage_error(done, f"--scenarios {scenarios}", expected)
+
+
+@pytest.mark.parametrize("option, url, helper", [
+    ("--browser-server", "ws://127.0.0.1:{port}/playwright", "python -m regress.remote server"),
+    ("--cdp-endpoint", "http://127.0.0.1:{port}", "python -m regress.remote cdp"),
+], ids=["browser-server", "cdp-endpoint"])
+def test_unreachable_remote_browser_is_one_error_within_seconds(tmp_path, option, url, helper):
+    url = url.format(port=free_port())
+    started = time.monotonic()
+    # two items that need the browser: before the fix, each of them errored on its own
+    done = pytest_run("tests/regression/test_article_content.py", "-k", "test_top_ten and (desktop or mobile)",
+                      option, url, "--reports-dir", str(tmp_path))
+    assert time.monotonic() - started < 30
+    one_usage_error(done, f"{option} {url} is not reachable", helper)
