@@ -18,7 +18,8 @@ holding it, or any folder with a ``junit.xml``). OUT_DIR gets one
 shards wrote them a combined ``run.json`` (items of all shards), their
 ``artifacts/`` and ``traces/`` folders, and ``index.html`` re-rendered by
 :mod:`regress.report`. With OUT_DIR = ``reports/latest`` the merged run is
-what ``make approve`` works from.
+what ``make approve`` works from. Exit status 2 and one line on stderr when a
+shard folder or record is unreadable, or the merged report cannot be rendered.
 """
 from __future__ import annotations
 
@@ -117,7 +118,10 @@ def merge_junit(paths: list[Path]) -> ET.ElementTree:
     duration = 0.0
     stamps, hosts = [], []
     for path in paths:
-        root = ET.parse(path).getroot()
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as err:
+            raise MergeError(f"{path} is not JUnit XML ({err})") from None
         suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
         for suite in suites:
             for key in _COUNTS:
@@ -172,14 +176,21 @@ def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
     for root in shard_roots:
         path = root / "run.json"
         if path.is_file():
-            runs.append((root, json.loads(path.read_text(encoding="utf-8"))))
+            try:
+                run = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError as err:
+                raise MergeError(f"{path} is not a run record ({err})") from None
+            items = run.get("items") if isinstance(run, dict) else None
+            if not isinstance(items, list) or not all(isinstance(e, dict) and "nodeid" in e for e in items):
+                raise MergeError(f"{path} is not a run record (it needs a list of items, each with a nodeid)")
+            runs.append((root, run))
     if not runs:
         return None
     merged = dict(runs[0][1])
     items: dict[str, dict] = {}
     for root, run in runs:
         mapping = {str(root.resolve() / name): str(out.resolve() / name) for name in ("artifacts", "traces")}
-        for entry in run.get("items", []):
+        for entry in run["items"]:
             entry = _rewrite_paths(entry, mapping)
             items.setdefault(entry["nodeid"], entry)
     started = [r.get("started") for _, r in runs if r.get("started")]
@@ -221,8 +232,18 @@ def _render_index(out: Path, run: dict) -> str | None:
         return f"{type(err).__name__}: {err}"
 
 
+class MergeError(Exception):
+    """One line; exit status 2. ``lines``: what was written before it."""
+
+    def __init__(self, message: str, lines: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.lines = lines or []
+
+
 def merge(out: Path, shard_dirs: list[Path]) -> list[str]:
-    """Merge the shards into ``out``; returns lines describing what was written."""
+    """Merge the shards into ``out``; returns lines describing what was written.
+
+    MergeError when the merged report cannot be rendered (junit.xml and run.json are written by then)."""
     roots = [_shard_root(Path(d)) for d in shard_dirs]
     out.mkdir(parents=True, exist_ok=True)
     lines = []
@@ -243,7 +264,9 @@ def merge(out: Path, shard_dirs: list[Path]) -> list[str]:
         (out / "run.json").write_text(json.dumps(run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         lines.append(f"{out / 'run.json'}: {len(run['items'])} items")
         why_not = _render_index(out, run)
-        lines.append(f"{out / 'index.html'}: " + ("re-rendered" if why_not is None else f"not rendered: {why_not}"))
+        if why_not is not None:  # a merge without its report would pass CI unnoticed
+            raise MergeError(f"could not render {out / 'index.html'} from the merged run.json: {why_not}", lines)
+        lines.append(f"{out / 'index.html'}: re-rendered")
     return lines
 
 
@@ -257,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         lines = merge(args.out_dir, args.shard_dirs)
-    except (FileNotFoundError, ET.ParseError, ValueError) as err:
+    except (FileNotFoundError, ET.ParseError, ValueError, MergeError) as err:
+        for line in getattr(err, "lines", []):
+            print(line)
         print(f"merge: {err}", file=sys.stderr)
         return 2
     for line in lines:

@@ -121,3 +121,46 @@ def test_merge_combines_the_shards_reports(tmp_path):
     assert "re-rendered" in merged.stdout, merged.stdout
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f"test_number[{n}]" in index for n in range(7))
+
+
+def _one_shard(tmp_path: Path) -> Path:
+    """A real shard's reports (plain Python tests, no browser): its ``latest`` folder."""
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
+    (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
+    proc = _pytest("-q", "--shard", "1/2", "--reports-dir", str(tmp_path / "shard1"), "test_numbers.py",
+                   cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
+    return tmp_path / "shard1" / "latest"
+
+
+def _merge(out: Path, *shards: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "regress.shard", "merge", str(out), *map(str, shards)],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+
+
+def test_merge_that_cannot_render_the_report_fails_with_one_line(tmp_path):
+    shard1 = _one_shard(tmp_path)
+    # a record of another version: items without the "kind" the report groups by
+    record = shard1 / "run.json"
+    run = json.loads(record.read_text(encoding="utf-8"))
+    for item in run["items"]:
+        del item["kind"]
+    record.write_text(json.dumps(run), encoding="utf-8")
+    out = tmp_path / "merged"
+    merged = _merge(out, shard1)
+    assert merged.returncode == 2, merged.stdout + merged.stderr
+    lines = merged.stderr.strip().splitlines()
+    assert len(lines) == 1, merged.stderr
+    assert lines[0].startswith(f"merge: could not render {out / 'index.html'} from the merged run.json: ")
+    assert "'kind'" in lines[0] and "Traceback" not in merged.stderr
+    assert f"{out / 'junit.xml'}: " in merged.stdout  # what it did write is still listed
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"items": [{"status": "passed"}]}'], ids=["not-json", "no-nodeid"])
+def test_merge_of_an_unreadable_run_record_names_it(tmp_path, content):
+    shard1 = _one_shard(tmp_path)
+    (shard1 / "run.json").write_text(content, encoding="utf-8")
+    merged = _merge(tmp_path / "merged", shard1)
+    assert merged.returncode == 2
+    lines = merged.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"merge: {shard1 / 'run.json'} is not a run record"), merged.stderr
