@@ -90,7 +90,7 @@ class Article(Region):
         return self.find("a[href]")
 
     def body_font_px(self) -> float:
-        return font_px(self.body)
+        return font_px(self.body, "article.body")
 
     def font_up(self) -> float:
         return self._step_font(self.font_up_button)
@@ -122,11 +122,29 @@ class Article(Region):
         return popup
 
 
-def font_px(locator) -> float:
-    """Computed font size in px of the locator's first element."""
-    value = evaluate_one(locator.first, "el => getComputedStyle(el).fontSize")
-    match = re.fullmatch(r"([\d.]+)px", value)
-    return float(match.group(1)) if match else float("nan")
+_PX = re.compile(r"(\d+(?:\.\d*)?|\.\d+)px")
+
+
+def font_px(locator, what: str | None = None) -> float:
+    """Computed font size in px of the locator's first element.
+
+    ValueError when it cannot be read as px (no element, or another unit): a NaN
+    would compare unequal to everything and let a size check pass or fail silently."""
+    what = what or _selector(locator)
+    try:
+        raw = evaluate_one(locator.first, "el => getComputedStyle(el).fontSize")
+    except PlaywrightTimeout:
+        raise ValueError(f"{what}: font-size None is not a px value (no element to read it from)") from None
+    match = _PX.fullmatch(raw) if isinstance(raw, str) else None
+    if not match:
+        raise ValueError(f"{what}: font-size {raw!r} is not a px value")
+    return float(match.group(1))
+
+
+def _selector(locator) -> str:
+    """The selector in a Locator's repr (``<Locator frame=... selector='...'>``), for messages."""
+    match = re.search(r"selector='(.*)'>$", repr(locator))
+    return match.group(1) if match else repr(locator)
 
 
 class ShareBar(Region):
