@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINES = ROOT / "baselines"
+# Test hook, not a setting: REGRESS_FAULT=baseline-before-rename makes the process SIGKILL
+# itself once a baseline's temp file is written and before it is renamed (tests/self/test_bad_input.py).
+FAULT_ENV = "REGRESS_FAULT"
 
 
 def platform_name() -> str:
@@ -35,10 +39,26 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.suffix == ".png" and os.environ.get(FAULT_ENV) == "baseline-before-rename":
+            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temp_files(root: Path = BASELINES) -> list[Path]:
+    """Delete the ``.<name>.*.tmp`` files write_atomic leaves when its process dies before the rename.
+
+    A live write holds its temp file for milliseconds; two runs writing one baselines folder at
+    once are not supported anyway (they would race on the baselines themselves)."""
+    removed = []
+    if root.is_dir():
+        for tmp in sorted(root.rglob(".*.tmp")):
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
 
 
 def all_baselines(root: Path = BASELINES) -> set[Path]:

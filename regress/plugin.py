@@ -138,6 +138,7 @@ def pytest_configure_node(node) -> None:  # xdist hook: hand workers the one sit
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail once, within seconds, if the target is unreachable."""
     _CONFIG[:] = [session.config]
+    _remove_stale_baseline_temp_files(session.config)
     url = session.config.option.base_url
     if not url or session.config.option.collectonly:
         return
@@ -148,6 +149,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     except (urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise pytest.UsageError(f"--base-url {url} is not reachable: {reason}") from None
+
+
+def _remove_stale_baseline_temp_files(config: pytest.Config) -> None:
+    """A run killed while writing a baseline leaves its temp file beside it; the next run clears it."""
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    from .baselines import remove_stale_temp_files
+
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    for path in remove_stale_temp_files(Path(config.getoption("--baselines-dir"))):
+        if terminal is not None:
+            terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
 
 
 SETTINGS_KEY = pytest.StashKey["object"]()
