@@ -8,8 +8,8 @@ Works from ``reports/latest/run.json``: every failed visual item with a capture
 (pytest's own -k syntax: case-insensitive substrings combined with
 ``and``/``or``/``not`` and parentheses). Each baseline it writes is listed.
 
-Refuses, exit status 2 and one line, when there is no finished last run or the
-checkout is not the one that run used (another git HEAD, or baselines changed
+Refuses, exit status 2 and one line, when there is no finished last run (killed,
+or interrupted by SIGINT/SIGTERM), or the checkout is not the one that run used (another git HEAD, or baselines changed
 since): its captures would be approved against baselines nobody reviewed.
 Exit status 1 when nothing matches.
 """
@@ -39,6 +39,9 @@ def load_run(reports_dir: Path) -> dict:
         raise Refusal(f"the last run's record {path} is unreadable ({err}); run `make regress` again") from None
     if not run.get("finished"):
         raise Refusal(f"the last run (started {run.get('started')}) did not finish; run `make regress` again")
+    if run.get("interrupted"):  # finished its report, but not its items
+        raise Refusal(f"the last run (started {run.get('started')}) was interrupted ({run['interrupted']}) "
+                      "before all its items ran; run `make regress` again")
     return run
 
 

@@ -9,7 +9,11 @@ into titles, links or messages is shown as text, never run.
 
 ``run.json`` is what :mod:`regress.approve` works from: the checkout it ran on
 (git HEAD and a digest of the baselines directory, taken at run start) and
-every item with its visual record.
+every item with its visual record. A run ended by SIGINT (Ctrl-C) or SIGTERM
+still finishes its report, with ``"interrupted": "SIGINT"`` / ``"SIGTERM"``:
+both become a KeyboardInterrupt, which pytest turns into a clean session end
+(exit status 2); a second SIGTERM kills at once. A run killed outright leaves
+``"finished": null`` and the pending page.
 """
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ import os
 import re
 import secrets
 import shlex
+import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,6 +43,7 @@ RUN_JSON = "run.json"
 STATUSES = ("failed", "error", "passed", "skipped")
 FAILING = ("failed", "error")
 PYTHON_KIND = "content"  # python tests of tests/regression; scenario items carry their kind as a marker
+INTERRUPTS = ("SIGINT", "SIGTERM")
 
 
 # --- the checkout a run belongs to ---------------------------------------------------
@@ -124,6 +131,8 @@ class ReportPlugin:
         self.results: dict[str, dict] = {}
         self.started = time.time()
         self.run: dict = {}
+        self.interrupted: str | None = None  # the signal that ended the run early
+        self._handlers: dict = {}
 
     # run start: the checkout, and a placeholder page should the run never finish
     @pytest.hookimpl(trylast=True)
@@ -139,11 +148,36 @@ class ReportPlugin:
             "git_head": git_head(),
             "baselines_dir": str(self.baselines_dir),
             "baselines_digest": baselines_digest(self.baselines_dir),
+            "interrupted": None,
             "items": [],
         }
         self.latest.mkdir(parents=True, exist_ok=True)
         write_json(self.latest / RUN_JSON, self.run)
         self._render("pending.html.j2", run=self.run)
+        self._catch_interrupts()
+
+    # interruptions: SIGINT and SIGTERM end the session through pytest's KeyboardInterrupt path
+    def _catch_interrupts(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers can only be set there (an in-process pytest.main in a thread)
+        for name in INTERRUPTS:
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                self._handlers[sig] = signal.signal(sig, self._on_interrupt)
+
+    def _on_interrupt(self, signum, frame) -> None:
+        self.interrupted = self.interrupted or signal.Signals(signum).name
+        self._restore_handlers()  # a second SIGTERM kills at once; a second Ctrl-C is Python's own
+        raise KeyboardInterrupt(self.interrupted)
+
+    def _restore_handlers(self) -> None:
+        for sig, handler in self._handlers.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        self._handlers.clear()
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        if isinstance(excinfo.value, KeyboardInterrupt) and not self.interrupted:
+            self.interrupted = "KeyboardInterrupt"  # raised without a signal we saw
 
     def pytest_collectreport(self, report) -> None:
         if report.failed:
@@ -194,13 +228,14 @@ class ReportPlugin:
     # run end: the report, junit is pytest's own
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus) -> None:
+        self._restore_handlers()  # no KeyboardInterrupt of ours inside the report writing
         finished = time.time()
         items = list(self.results.values())
         if _baselines_written(self.config):
             # this run wrote baselines itself: that is the state approve must compare with
             self.run["baselines_digest"] = baselines_digest(self.baselines_dir)
         self.run.update(finished=_iso(finished), exitstatus=int(exitstatus),
-                        duration=round(finished - self.started, 2), items=items)
+                        duration=round(finished - self.started, 2), items=items, interrupted=self.interrupted)
         write_json(self.latest / RUN_JSON, self.run)
         self._render("report.html.j2", **self._context(items, finished))
 

@@ -199,6 +199,7 @@ def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
         items=list(items.values()),
         started=min(started) if started else None,
         finished=max(finished) if all(finished) else None,  # unfinished if any shard did not finish
+        interrupted=next((r["interrupted"] for _, r in runs if r.get("interrupted")), None),  # so is the merge
         exitstatus=_exitstatus([int(r.get("exitstatus", 0) or 0) for _, r in runs]),
         duration=max(float(r.get("duration", 0) or 0) for _, r in runs),  # shards run side by side
         reports_dir=str(out.resolve().parent),

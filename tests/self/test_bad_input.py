@@ -4,6 +4,7 @@ The YAML side of the bad-input table is in test_scenario_loading.py (file, line 
 for every schema error) and test_collection_errors.py (one collection error, no
 traceback); this file covers baselines, unreachable or broken sites, and interruptions.
 """
+import json
 import os
 import shutil
 import signal
@@ -146,26 +147,78 @@ def test_killed_between_write_and_rename_keeps_baselines_whole_and_the_next_run_
     assert f"removed {stale[0]}: a temp file left by a baseline write that was interrupted" in again.stdout
 
 
-def test_interrupted_run_leaves_the_previous_report_readable(tmp_path):
+class SuiteRun:
+    """``pytest -v tests/regression`` in a child process, its output read as it comes."""
+
+    def __init__(self, reports: Path):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pytest", "-v", "-p", "no:randomly", "-p", "no:cacheprovider",
+             "tests/regression", "--reports-dir", str(reports)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.item_done = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if " PASSED" in line or " FAILED" in line:
+                self.item_done.set()
+
+    def wait_until_under_way(self, timeout=120):
+        """Until an item has finished (its run.json and pending page exist by then): the run is mid-way."""
+        assert self.item_done.wait(timeout), "no item finished:\n" + "".join(self.lines[-30:])
+
+    def stop(self, sig, timeout=60) -> int:
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def approve_refusal(reports: Path) -> str:
+    done = subprocess.run([sys.executable, "-m", "regress.approve", "--reports-dir", str(reports)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    return lines[0]
+
+
+def test_killed_run_keeps_the_previous_report_and_its_own_says_it_did_not_finish(tmp_path):
     reports = tmp_path / "reports"
     first = pytest_run("config/scenarios/section.yaml::section_national", "--reports-dir", str(reports))
     assert first.returncode == 0, first.stdout[-2000:]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q", "tests/regression", "--reports-dir", str(reports)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Kill it once it is under way (its run has started: the earlier one was moved aside).
-    deadline = time.monotonic() + 120
-    while not (list(reports.glob("run-*")) and (reports / "latest" / "index.html").exists()):
-        assert time.monotonic() < deadline and proc.poll() is None, "the second run never started"
-        time.sleep(0.2)
-    time.sleep(2)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    run = SuiteRun(reports)
+    run.wait_until_under_way()
+    assert run.stop(signal.SIGKILL) == -signal.SIGKILL
     previous = [p for p in reports.glob("run-*") if (p / "index.html").exists()]
     assert previous, "the earlier run's report was not kept"
     html = (previous[0] / "index.html").read_text(encoding="utf-8")
     assert "section_national" in html
-    assert (reports / "latest" / "index.html").exists()  # the interrupted run says so, not a blank dir
+    # the killed run's own page says it did not finish, and approve will not work from it
+    pending = (reports / "latest" / "index.html").read_text(encoding="utf-8")
+    assert "it did not finish" in pending and "make approve</code> refuses it" in pending
+    record = json.loads((reports / "latest" / "run.json").read_text(encoding="utf-8"))
+    assert record["finished"] is None
+    assert "did not finish; run `make regress` again" in approve_refusal(reports)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_run_is_recorded_as_interrupted_and_refused_by_approve(tmp_path, sig):
+    reports = tmp_path / "reports"
+    run = SuiteRun(reports)
+    run.wait_until_under_way()
+    code = run.stop(sig)
+    output = "".join(run.lines)
+    assert code == 2, output[-3000:]  # pytest's "interrupted", after a clean session end
+    record = json.loads((reports / "latest" / "run.json").read_text(encoding="utf-8"))
+    assert record["interrupted"] == sig.name and record["finished"], output[-3000:]
+    assert any(item["status"] == "passed" for item in record["items"])
+    html = (reports / "latest" / "index.html").read_text(encoding="utf-8")
+    assert "<title>INTERRUPTED" in html and f"This run was interrupted ({sig.name})" in html
+    assert f"was interrupted ({sig.name}) before all its items ran" in approve_refusal(reports)
 
 
 # --- usage errors: one line naming the option and what is valid, exit status 4 ---------

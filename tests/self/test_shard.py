@@ -123,14 +123,14 @@ def test_merge_combines_the_shards_reports(tmp_path):
     assert all(f"test_number[{n}]" in index for n in range(7))
 
 
-def _one_shard(tmp_path: Path) -> Path:
+def _one_shard(tmp_path: Path, index: int = 1) -> Path:
     """A real shard's reports (plain Python tests, no browser): its ``latest`` folder."""
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
     (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
-    proc = _pytest("-q", "--shard", "1/2", "--reports-dir", str(tmp_path / "shard1"), "test_numbers.py",
-                   cwd=tmp_path)
+    proc = _pytest("-q", "--shard", f"{index}/2", "--reports-dir", str(tmp_path / f"shard{index}"),
+                   "test_numbers.py", cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
-    return tmp_path / "shard1" / "latest"
+    return tmp_path / f"shard{index}" / "latest"
 
 
 def _merge(out: Path, *shards: Path) -> subprocess.CompletedProcess:
@@ -164,3 +164,16 @@ def test_merge_of_an_unreadable_run_record_names_it(tmp_path, content):
     assert merged.returncode == 2
     lines = merged.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"merge: {shard1 / 'run.json'} is not a run record"), merged.stderr
+
+
+def test_merge_with_an_interrupted_shard_is_interrupted(tmp_path):
+    shards = [_one_shard(tmp_path, 1), _one_shard(tmp_path, 2)]
+    # what a shard stopped by SIGTERM records (tests/self/test_bad_input.py runs that for real)
+    record = shards[1] / "run.json"
+    record.write_text(json.dumps({**json.loads(record.read_text(encoding="utf-8")), "interrupted": "SIGTERM"}),
+                      encoding="utf-8")
+    out = tmp_path / "merged"
+    merged = _merge(out, *shards)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["interrupted"] == "SIGTERM"
+    assert "This run was interrupted (SIGTERM)" in (out / "index.html").read_text(encoding="utf-8")
