@@ -8,9 +8,12 @@ Works from ``reports/latest/run.json``: every failed visual item with a capture
 (pytest's own -k syntax: case-insensitive substrings combined with
 ``and``/``or``/``not`` and parentheses). Each baseline it writes is listed.
 
-Refuses, exit status 2 and one line, when there is no finished last run (killed,
-or interrupted by SIGINT/SIGTERM), or the checkout is not the one that run used (another git HEAD, or baselines changed
-since): its captures would be approved against baselines nobody reviewed.
+Refuses, exit status 2 and one line, when its captures could be approved against
+something nobody reviewed: no last run, a run that did not finish (killed) or was
+interrupted (SIGINT/SIGTERM), a checkout other than the run's (another git HEAD,
+tracked files outside baselines/ and reports/ changed since, or the baselines
+changed since), a baseline path outside the run's baselines folder, or a
+capture that is gone.
 Exit status 1 when nothing matches.
 """
 from __future__ import annotations
@@ -50,6 +53,15 @@ def check_checkout(run: dict) -> None:
     if head != run.get("git_head"):
         raise Refusal(f"the checkout changed since the last run (HEAD {_short(run.get('git_head'))} then, "
                       f"{_short(head)} now); run `make regress` again before approving")
+    then, now = run.get("worktree_changes"), report.worktree_changes()
+    if "worktree_changes" not in run:
+        raise Refusal("the last run did not record the state of the working tree; run `make regress` again")
+    if then != now:
+        then, now = then or {}, now or {}
+        differ = sorted(name for name in set(then) | set(now) if then.get(name, "") != now.get(name, ""))
+        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+        raise Refusal(f"tracked files changed since the last run ({shown or 'git unavailable now or then'}); "
+                      "restore them, or run `make regress` again before approving")
     root = Path(run["baselines_dir"])
     if report.baselines_digest(root) != run.get("baselines_digest"):
         raise Refusal(f"the baselines in {root} changed since the last run; run `make regress` again before approving")

@@ -8,7 +8,8 @@ folder) rendered by Jinja2 with autoescaping: whatever the site under test puts
 into titles, links or messages is shown as text, never run.
 
 ``run.json`` is what :mod:`regress.approve` works from: the checkout it ran on
-(git HEAD and a digest of the baselines directory, taken at run start) and
+(git HEAD, the tracked files that differed from it with a hash of each, and a
+digest of the baselines directory, all taken at run start) and
 every item with its visual record. A run ended by SIGINT (Ctrl-C) or SIGTERM
 still finishes its report, with ``"interrupted": "SIGINT"`` / ``"SIGTERM"``:
 both become a KeyboardInterrupt, which pytest turns into a clean session end
@@ -55,6 +56,29 @@ def git_head(root: Path = ROOT) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return (out.stdout.strip() or None) if out.returncode == 0 else None
+
+
+# Run outputs and what approve writes: changes there are not a different checkout.
+OUTSIDE_THE_TREE = ("baselines", "reports")
+
+
+def worktree_changes(root: Path = ROOT) -> dict[str, str | None] | None:
+    """Tracked files (outside baselines/ and reports/) that differ from HEAD: path -> sha256 of
+    the content, None if deleted. With the HEAD this is the working tree's state, for the cost of
+    one ``git diff`` and hashing the files that changed. None without git."""
+    cmd = ["git", "-C", str(root), "diff", "HEAD", "--name-only", "-z", "--no-renames", "--relative", "--", "."]
+    cmd += [f":(exclude){name}" for name in OUTSIDE_THE_TREE]
+    try:
+        out = subprocess.run(cmd, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    changes: dict[str, str | None] = {}
+    for name in sorted(filter(None, out.stdout.decode("utf-8", "surrogateescape").split("\0"))):
+        path = root / name
+        changes[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return changes
 
 
 def baselines_digest(root: Path) -> str:
@@ -146,6 +170,7 @@ class ReportPlugin:
             "mutation": self.config.getoption("--mutation", None),
             "reports_dir": str(self.latest.parent.resolve()),
             "git_head": git_head(),
+            "worktree_changes": worktree_changes(),
             "baselines_dir": str(self.baselines_dir),
             "baselines_digest": baselines_digest(self.baselines_dir),
             "interrupted": None,
