@@ -2,7 +2,8 @@
 
 The YAML side of the bad-input table is in test_scenario_loading.py (file, line and key
 for every schema error) and test_collection_errors.py (one collection error, no
-traceback); this file covers baselines, unreachable or broken sites, and interruptions.
+traceback); this file covers baselines, unreachable or broken sites, interruptions (SIGKILL, SIGINT,
+SIGTERM) and the usage errors of the plugin's options (exit status 4, one line).
 """
 import json
 import os
