@@ -24,7 +24,8 @@ def main(argv=None) -> int:
     if args.list_mutations:
         for name in mutations.names():
             m = mutations.REGISTRY[name]
-            print(f"{name}\t{','.join(sorted(m.expected_kinds))}\t{m.description}")
+            caught_by = ", ".join(dict.fromkeys(e.items for e in m.expect))
+            print(f"{name}\t{m.description}\tcaught by: {caught_by} (at {', '.join(m.viewports)})")
         return 0
     if args.list_articles:
         print("\n".join(generated_article_paths(args.articles)))

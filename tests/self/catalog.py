@@ -1,0 +1,295 @@
+"""The mutation catalog's runs and their judgement (used by test_mutations.py and conftest.py).
+
+Every mutation of ``demo_site/mutations.py`` names the checks that must catch it (node-id
+patterns) and what their failure must say (a regular expression). One pytest subprocess
+runs exactly those items, at the mutation's viewports, against the mutated demo site; one
+more runs the union of all selections against the unmutated site, in the same session.
+Both are judged from their ``run.json`` (each item's exception type and message), never
+from terminal text:
+
+* caught: the item passed unmutated and failed mutated with a ``CheckFailure`` or an
+  ``AssertionError`` whose message matches;
+* caught by accident: it failed, but with another exception (a timeout, a crash in the
+  check's own code) -- reported, never counted;
+* an expected item that was not collected is a failure, never a skip.
+
+The coverage listing names every check of the regression suite -- each test function of
+``tests/regression`` and each assertion a scenario check makes (``visible article.body``,
+``pdf page count``...), as its kind enumerates them -- with the mutations that caught it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo_site import mutations
+
+ROOT = Path(__file__).resolve().parents[2]
+REGRESSION = "tests/regression"
+WORKERS = int(os.environ.get("REGRESS_SELF_WORKERS", "2"))
+RUN_TIMEOUT_S = 600
+COVERAGE_FILE = ROOT / "reports" / "mutation-coverage.md"
+
+_BRACKET = re.compile(r"\[([^\[\]]*)\]$")
+
+
+def viewport_of(nodeid: str) -> str | None:
+    """``...[desktop]`` or ``...[desktop-chromium]`` -> desktop."""
+    match = _BRACKET.search(nodeid)
+    return match.group(1).split("-")[0] if match else None
+
+
+def check_of(nodeid: str) -> str:
+    """The check an item runs, without its viewport: ``...::components[desktop]`` -> ``...::components``."""
+    return _BRACKET.sub("", nodeid)
+
+
+def first_line(text: str) -> str:
+    return next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
+
+
+def _env(reports: str) -> dict:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "REGRESS_REPORTS_DIR": reports}
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def pytest_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args]
+
+
+_INVENTORY: list[str] = []
+_INVENTORY_LOCK = threading.Lock()
+
+
+def inventory() -> list[str]:
+    """Every regression item's node id, as pytest collects them."""
+    with _INVENTORY_LOCK:
+        if not _INVENTORY:
+            with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
+                proc = subprocess.run(pytest_cmd("--collect-only", REGRESSION), cwd=ROOT, env=_env(reports),
+                                      capture_output=True, text=True, timeout=120)
+            if proc.returncode != 0:
+                raise RuntimeError(f"collecting {REGRESSION} failed:\n{proc.stdout}\n{proc.stderr}")
+            _INVENTORY.extend(line.strip() for line in proc.stdout.splitlines()
+                              if "::" in line and not line.startswith(" "))
+    return list(_INVENTORY)
+
+
+def selection(mutation: mutations.Mutation) -> list[str]:
+    """The collected items the mutation's expectations name, at its viewports."""
+    return [n for n in inventory() if viewport_of(n) in mutation.viewports
+            and any(e.matches(n) for e in mutation.expect)]
+
+
+# --- one run ----------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    mutation: str | None
+    nodeids: list[str]
+    returncode: int
+    output: str
+    seconds: float
+    items: dict[str, dict] = field(default_factory=dict)  # node id -> run.json entry
+
+    def passed(self, nodeid: str) -> bool:
+        return (self.items.get(nodeid) or {}).get("status") == "passed"
+
+    def failure(self, nodeid: str) -> dict | None:
+        entry = self.items.get(nodeid) or {}
+        return entry.get("failure") if entry.get("status") in ("failed", "error") else None
+
+    def failures(self) -> dict[str, dict]:
+        return {n: f for n in self.items if (f := self.failure(n))}
+
+    def command(self) -> str:
+        return f"pytest {' '.join(self.nodeids[:3])}{' ...' if len(self.nodeids) > 3 else ''}" + (
+            f" --mutation {self.mutation}" if self.mutation else "")
+
+    def describe(self) -> str:
+        return (f"`{self.command()}` ({len(self.nodeids)} items) exited {self.returncode} in {self.seconds:.0f}s\n"
+                f"--- output (tail) ---\n{self.output[-4000:]}")
+
+
+def run_items(mutation: str | None, nodeids: list[str]) -> Run:
+    args = ["--trace-failures", "off", "-rfE", "--tb=short", *nodeids]
+    if mutation:
+        args += ["--mutation", mutation]
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
+        proc = subprocess.run(pytest_cmd(*args), cwd=ROOT, env=_env(reports), capture_output=True,
+                              text=True, timeout=RUN_TIMEOUT_S)
+        record = Path(reports) / "latest" / "run.json"
+        items = {}
+        if record.is_file():
+            items = {e["nodeid"]: e for e in json.loads(record.read_text(encoding="utf-8")).get("items", [])}
+    return Run(mutation, nodeids, proc.returncode, proc.stdout + proc.stderr, time.monotonic() - start, items)
+
+
+# --- judgement --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catch:
+    nodeid: str
+    message: str  # first line of the failure message
+
+
+@dataclass
+class Verdict:
+    mutation: str
+    caught: list[tuple[mutations.Expect, Catch]] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)      # why an expectation was not met
+    accidents: list[Catch] = field(default_factory=list)  # failed, but not by an assertion
+
+    @property
+    def ok(self) -> bool:
+        return not self.missed
+
+
+def judge(mutation: mutations.Mutation, run: Run, unmutated: Run) -> Verdict:
+    verdict = Verdict(mutation.name)
+    if run.returncode not in (0, 1):
+        verdict.missed.append(f"the run itself broke (exit {run.returncode}):\n{run.describe()}")
+        return verdict
+    for nodeid, failure in run.failures().items():
+        if not failure.get("assertion"):
+            verdict.accidents.append(Catch(nodeid, f"{failure['type']}: {first_line(failure['message'])}"))
+    for expect in mutation.expect:
+        candidates = [n for n in run.nodeids if expect.matches(n)]
+        if not candidates:
+            verdict.missed.append(f"{expect.items}: no such item is collected at {list(mutation.viewports)}")
+            continue
+        found = None
+        why = []
+        for nodeid in candidates:
+            failure = run.failure(nodeid)
+            if not unmutated.passed(nodeid):
+                why.append(f"{nodeid} did not pass on the unmutated site")
+            elif failure is None:
+                why.append(f"{nodeid} {run.items.get(nodeid, {}).get('status', 'did not run')}")
+            elif not failure.get("assertion"):
+                why.append(f"{nodeid} failed by accident ({failure['type']})")
+            elif not expect.said_by(failure["message"]):
+                why.append(f"{nodeid} failed saying {first_line(failure['message'])!r}")
+            else:
+                found = Catch(nodeid, _matching_line(expect, failure["message"]))
+                break
+        if found:
+            verdict.caught.append((expect, found))
+        else:
+            verdict.missed.append(f"{expect.items} /{expect.message}/ not caught: " + "; ".join(why[:4]))
+    return verdict
+
+
+def _matching_line(expect: mutations.Expect, message: str) -> str:
+    for line in message.splitlines():
+        if expect.said_by(line):
+            return line.strip()
+    return first_line(message)
+
+
+# --- the runs of one session ----------------------------------------------------------------
+
+class Catalog:
+    """Runs each mutation's selection once per session, a few at a time, and the unmutated union."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mutation-run")
+        self._futures: dict[str | None, Future] = {}
+        self._lock = threading.Lock()
+        self.verdicts: dict[str, Verdict] = {}
+        self.coverage: dict[str, list[str]] | None = None
+
+    def union(self) -> list[str]:
+        chosen = set()
+        for name in mutations.names():
+            chosen.update(selection(mutations.get(name)))
+        return [n for n in inventory() if n in chosen]
+
+    def submit(self, name: str | None) -> Future:
+        with self._lock:
+            if name not in self._futures:
+                nodeids = self.union() if name is None else selection(mutations.get(name))
+                self._futures[name] = self._pool.submit(run_items, name, nodeids)
+            return self._futures[name]
+
+    def unmutated(self) -> Run:
+        return self.submit(None).result()
+
+    def result(self, name: str) -> Run:
+        return self.submit(name).result()
+
+    def verdict(self, name: str) -> Verdict:
+        if name not in self.verdicts:
+            self.verdicts[name] = judge(mutations.get(name), self.result(name), self.unmutated())
+        return self.verdicts[name]
+
+
+CATALOG = Catalog()
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+def all_checks() -> dict[str, set[str]]:
+    """Every check of the regression suite -> the viewports it runs at.
+
+    A test function is one check; a scenario check is as many as its kind's assertions."""
+    from regress.checks import kinds
+    from regress.scenario import load_scenarios, load_settings
+
+    checks: dict[str, set[str]] = {}
+    for nodeid in inventory():
+        if nodeid.startswith(REGRESSION + "/"):
+            checks.setdefault(check_of(nodeid), set()).add(viewport_of(nodeid))
+    settings = load_settings(ROOT / "config" / "site.yaml")
+    registry = kinds()
+    for path in sorted((ROOT / "config" / "scenarios").glob("*.y*ml")):
+        for scenario in load_scenarios(path, settings):
+            for check in scenario.checks:
+                item = f"config/scenarios/{path.name}::{scenario.name}::{check.name}"
+                for viewport in check.viewports:
+                    for name in registry[check.kind].assertions_of(check.options, viewport):
+                        checks.setdefault(f"{item} » {name}", set()).add(viewport)
+    return checks
+
+
+def caught_checks(run: Run, unmutated: Run) -> set[str]:
+    """The checks a mutated run proved: items that passed unmutated and failed by an assertion."""
+    proved = set()
+    for nodeid, failure in run.failures().items():
+        if not (failure.get("assertion") and unmutated.passed(nodeid)):
+            continue
+        if nodeid.startswith(REGRESSION + "/"):
+            proved.add(check_of(nodeid))
+        for name in failure.get("checks") or ():
+            proved.add(f"{check_of(nodeid)} » {name}")
+    return proved
+
+
+def coverage(catalog: Catalog) -> dict[str, list[str]]:
+    listing = {check: [] for check in all_checks()}
+    unmutated = catalog.unmutated()
+    for name in mutations.names():
+        for check in caught_checks(catalog.result(name), unmutated):
+            if check in listing:
+                listing[check].append(name)
+    return listing
+
+
+def write_coverage(listing: dict[str, list[str]], path: Path = COVERAGE_FILE) -> None:
+    lines = ["# Mutation coverage: each check of the regression suite and the mutations that caught it", ""]
+    for check in sorted(listing):
+        lines.append(f"- `{check}`: {', '.join(listing[check]) or '**NONE**'}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
