@@ -20,9 +20,8 @@ if str(ROOT) not in sys.path:
 from demo_site import DemoSite, generated_article_paths  # noqa: E402
 
 ARTICLE = "/www/nation/2022/06/120_330924.html"
-SEED_DUMP = Path("/work/shared/seed/article-page.txt")
-if not SEED_DUMP.exists():
-    SEED_DUMP = ROOT / "shared" / "seed" / "article-page.txt"
+# The seed page's text dump, copied into the tests' data: the project reads nothing outside itself.
+SEED_DUMP = ROOT / "tests" / "self" / "data" / "seed" / "article-page.txt"
 
 
 def fetch(url: str, method: str = "GET"):
