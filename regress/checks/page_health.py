@@ -61,7 +61,8 @@ def run(ctx, options) -> None:
         stack = error.stack or ""
         if error_origin(stack) in ignored:
             continue
-        problems.add(NO_ERRORS, f"uncaught {error.name or 'Error'}: {error.message}\n  " +
+        name = (error.name or "Error").removeprefix("Uncaught ")  # cross-origin errors arrive so named
+        problems.add(NO_ERRORS, f"uncaught {name}: {error.message}\n  " +
                      "\n  ".join(stack.splitlines()[1:6]))
     for src in broken_images(ctx.page.locator("html")):
         problems.add(IMAGES_LOAD, f"image {src} did not load (missing or undecodable)")

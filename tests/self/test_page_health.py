@@ -35,3 +35,69 @@ def test_canonical_must_be_the_pages_own_path_on_the_canonical_host(canonical, h
 def test_each_assertion_is_named():
     assert kinds()["page_health"].assertions_of({}, "desktop") == [
         "no uncaught script errors", "every image loads", "canonical link is the page's own"]
+
+
+# --- end to end: an error from a listed origin is ignored, the site's own is not ---------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serve(routes: dict) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body, ctype = routes.get(self.path, (b"not found", "text/plain"))
+            self.send_response(200 if self.path in routes else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def two_origins():
+    """A page on one origin that loads a throwing script from a second one (a third-party tag)."""
+    tag = _serve({"/tag.js": (b"throw new Error('tag failed');", "text/javascript")})
+    tag_origin = f"http://127.0.0.1:{tag.server_port}"
+    page = (f'<!doctype html><html><head><link rel="canonical" href="/a.html">'
+            f'<script src="{tag_origin}/tag.js"></script></head><body><h1>A</h1></body></html>').encode()
+    site = _serve({"/a.html": (page, "text/html")})
+    yield f"http://127.0.0.1:{site.server_port}", tag_origin
+    site.shutdown()
+    tag.shutdown()
+
+
+@pytest.mark.parametrize("ignore, outcome", [(False, "1 failed"), (True, "1 passed")])
+def test_errors_of_listed_origins_are_ignored(tmp_path, two_origins, ignore, outcome):
+    site, tag_origin = two_origins
+    settings = yaml.safe_load((ROOT / "config" / "site.yaml").read_text(encoding="utf-8"))
+    settings["page_health"]["ignore_error_origins"] = [tag_origin] if ignore else []
+    (tmp_path / "site.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "tagged.yaml").write_text(
+        "scenarios:\n  - name: tagged\n    page: /a.html\n    viewports: [desktop]\n"
+        "    checks:\n      - {kind: page_health}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/regression", "-k", "tagged",
+         "--scenarios", str(scenarios), "--site-settings", str(tmp_path / "site.yaml"), "--base-url", site,
+         "--trace-failures", "off", "--reports-dir", str(tmp_path / "r")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert outcome in done.stdout, done.stdout[-3000:]
+    if not ignore:
+        assert "uncaught Error: tag failed" in done.stdout and f"{tag_origin}/tag.js" in done.stdout, done.stdout[-3000:]
