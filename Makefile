@@ -31,9 +31,9 @@ approve: $(VENV)/.installed
 bench: setup
 	$(PY) benchmarks/run_all.py $(ARGS)
 
-## make soak RUNS=20: the full suite N times against the unchanged demo site
+## make soak RUNS=20 [ARGS="-n 2"]: the full suite N times against the unchanged demo site
 soak: setup
-	$(PY) benchmarks/soak.py --runs $(or $(RUNS),20)
+	$(PY) benchmarks/soak.py --runs $(or $(RUNS),20) $(if $(ARGS),-- $(ARGS))
 
 clean:
 	rm -rf $(VENV) reports test-results
