@@ -86,10 +86,10 @@ def inventory() -> list[str]:
     return list(_INVENTORY)
 
 
-def selection(mutation: mutations.Mutation) -> list[str]:
-    """The collected items the mutation's expectations name, at its viewports."""
-    return [n for n in inventory() if viewport_of(n) in mutation.viewports
-            and any(e.matches(n) for e in mutation.expect)]
+def selection(mutation: mutations.Mutation, expects=None) -> list[str]:
+    """The collected items the mutation's expectations (or the ones given) name, at its viewports."""
+    expects = mutation.expect if expects is None else expects
+    return [n for n in inventory() if viewport_of(n) in mutation.viewports and any(e.matches(n) for e in expects)]
 
 
 # --- one run ----------------------------------------------------------------------------
