@@ -7,7 +7,7 @@ ARGS   ?=
 .PHONY: setup regress test approve bench soak clean
 
 setup: $(VENV)/.installed
-	@$(PY) -m regress.browser --ensure
+	@$(VENV)/bin/regress setup
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,11 +21,12 @@ regress: setup
 
 ## make test: the project's own tests, which include the regression suite
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PYTEST) tests $(ARGS)
 
 ## make approve [K=EXPR]: promote the last run's failed visual captures to baselines (K: a -k expression)
 approve: $(VENV)/.installed
-	$(PY) -m regress.approve $(if $(K),-k "$(K)")
+	$(VENV)/bin/regress approve $(if $(K),-k "$(K)")
 
 ## make bench [ARGS=--repeat 3]: diff engine + suite figures (overhead, parallel speed-up, growth); on a quiet machine
 bench: setup

@@ -1,2 +1,2 @@
-# Wiring only: the suite's behaviour lives in the regress plugin.
-pytest_plugins = ["regress.plugin", "pytester"]  # pytester: for tests/self
+# Wiring only: the regress plugin comes in through its pytest11 entry point (pyproject.toml).
+pytest_plugins = ["pytester"]  # for tests/self

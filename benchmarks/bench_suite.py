@@ -114,13 +114,14 @@ def pytest_cmd(tmp: Path, tag: str, *args: str) -> list[str]:
 
 def floor_plan(scenarios_dir: Path) -> list[tuple[str, str, list[str]]]:
     """[(page, viewport, [component...])] of the visual checks, in suite order."""
-    from regress.plugin import DEFAULT_SETTINGS
-    from regress.scenario import load_scenarios, load_settings
+    from regress.checks import load_suite_scenarios
+    from regress.model.project import ProjectPaths
+    from regress.model.scenario import load_settings, scenario_files
 
-    settings = load_settings(DEFAULT_SETTINGS)
+    settings = load_settings(ProjectPaths(ROOT).settings)
     plan: dict[tuple[str, str], list[str]] = {}
-    for path in sorted(scenarios_dir.glob("*.y*ml")):
-        for scenario in load_scenarios(path, settings):
+    for path in scenario_files(scenarios_dir):
+        for scenario in load_suite_scenarios(path, settings):
             for check in scenario.checks:
                 if check.kind == "visual":
                     for viewport in check.viewports:
@@ -134,11 +135,11 @@ def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = No
     from playwright.sync_api import sync_playwright
 
     from pages import ArticlePage, locate
-    from regress import browser as finder
-    from regress.plugin import DEFAULT_SETTINGS
-    from regress.scenario import load_settings
+    from regress.browser import chromium as finder
+    from regress.model.project import ProjectPaths
+    from regress.model.scenario import load_settings
 
-    viewports = load_settings(DEFAULT_SETTINGS).viewports
+    viewports = load_settings(ProjectPaths(ROOT).settings).viewports
     plan = [step for step in floor_plan(Path(scenarios_dir)) if only_viewport in (None, step[1])] * rounds
     shots = 0
     with sync_playwright() as pw:

@@ -1,5 +1,5 @@
 """Page objects: regions with one root locator each; locators and verbs only."""
-from .base import ArticlePage, BasePage
+from .base import ArticlePage, BasePage, PageNotLoaded
 from .components import COMPONENTS, locate
 
-__all__ = ["ArticlePage", "BasePage", "COMPONENTS", "locate"]
+__all__ = ["ArticlePage", "BasePage", "PageNotLoaded", "COMPONENTS", "locate"]

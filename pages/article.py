@@ -11,6 +11,7 @@ from .region import Region, evaluate_one
 
 class Article(Region):
     root_selector = "#article"
+    headline_selector = ".view_headline h1"
 
     @property
     def category(self):
@@ -18,7 +19,7 @@ class Article(Region):
 
     @property
     def headline(self):
-        return self.find(".view_headline h1")
+        return self.find(self.headline_selector)
 
     @property
     def dates(self):

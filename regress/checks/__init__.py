@@ -2,8 +2,10 @@
 
 A kind is one module in this package that calls :func:`register`. Its
 ``options`` describe the keys a scenario may give that check (validated at
-collection time by :mod:`regress.scenario`); its ``run`` does the work and
-raises :class:`CheckFailure` with a message naming what broke.
+collection time by :mod:`regress.model.scenario`); its ``run`` gets a
+:class:`regress.checks.context.CheckContext` (nothing of pytest), does the work
+and raises :class:`CheckFailure` with a message naming what broke. Kinds do not
+import each other.
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ class Problems:
 @dataclass(frozen=True)
 class CheckKind:
     name: str
-    run: Callable[["CheckContext", Mapping[str, Any]], None]  # noqa: F821 (defined in regress.runner)
+    run: Callable[["CheckContext", Mapping[str, Any]], None]  # noqa: F821 (regress.checks.context)
     options: Mapping[str, Any] = field(default_factory=dict)  # key -> regress.schema.Field
     description: str = ""
     # Kinds that change state on the site (log in, post...) are skipped on sensitive URLs.
@@ -61,6 +63,7 @@ class CheckKind:
 
 
 _KINDS: dict[str, CheckKind] = {}
+_NOT_KINDS = {"context"}  # modules of this package that register no kind
 
 
 def register(kind: CheckKind) -> CheckKind:
@@ -74,5 +77,14 @@ def kinds() -> Mapping[str, CheckKind]:
     """All registered kinds, importing every module of this package once."""
     if not _KINDS:
         for module in pkgutil.iter_modules(__path__):
-            importlib.import_module(f"{__name__}.{module.name}")
+            if module.name not in _NOT_KINDS:
+                importlib.import_module(f"{__name__}.{module.name}")
     return dict(_KINDS)
+
+
+def load_suite_scenarios(path, settings) -> list:
+    """A scenario file loaded with the registered kinds and the page objects' component names."""
+    from pages.components import COMPONENTS  # here, not at the top: it imports playwright
+    from ..model.scenario import load_scenarios
+
+    return load_scenarios(path, settings, kinds=kinds(), components=COMPONENTS)

@@ -91,7 +91,7 @@ def _run(ctx, options, problems: Problems) -> None:
 
 
 def _options():
-    from ..schema import Field
+    from ..model.schema import Field
 
     return {
         name: Field(float, doc=f"override of font_controls.{name} in the site settings", min=1)

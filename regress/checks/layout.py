@@ -1,10 +1,9 @@
 """layout: visibility, viewport fit, overflow, counts and Galen-style relations."""
 from __future__ import annotations
 
-from ..geometry import measure, relation_problem
+from ..browser.geometry import EDGES, measure, relation_problem
 from . import CheckKind, Problems, register
-from ..geometry import EDGES
-from ..schema import (ComponentList, ComponentName, CountRange, Field, ListOf, MapOf, Nested, Range,
+from ..model.schema import (ComponentList, ComponentName, CountRange, Field, ListOf, MapOf, Nested, Range,
                       ViewportList, ranges_in_px)
 
 RELATIONS = ("above", "below", "left_of", "right_of", "inside", "aligned", "width", "height")

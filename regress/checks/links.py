@@ -14,10 +14,10 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import CheckFailure, CheckKind, Problems, register
-from ..linkcheck import LinkChecker, origin_of, valid_hostname
+from ..engines.linkcheck import LinkChecker, origin_of, valid_hostname
 
 # One call per component: every a[href] inside it, plus the element itself.
-_COLLECT_JS = """(els, component) => {
+_COLLECT_JS = """(els, [component, shareBar]) => {
   const seen = new Set(), out = [];
   const label = a => {
     const text = (a.innerText || a.textContent || '').replace(/\\s+/g, ' ').trim();
@@ -34,22 +34,10 @@ _COLLECT_JS = """(els, component) => {
       const raw = a.getAttribute('href');
       let href = typeof a.href === 'string' ? a.href : '';
       if (!href) { try { href = new URL(raw, document.baseURI).href; } catch (e) { href = raw; } }
-      out.push({component, href, raw, text: label(a), in_share_bar: !!a.closest('.sns_area')});
+      out.push({component, href, raw, text: label(a), in_share_bar: !!a.closest(shareBar)});
     }
   }
   return out;
-}"""
-
-_PAGE_FACTS_JS = """() => {
-  const canon = document.querySelector('link[rel~="canonical"]');
-  const og = document.querySelector('meta[property="og:title"]');
-  const h1 = document.querySelector('.view_headline h1') || document.querySelector('h1');
-  return {
-    canonical: canon ? canon.href : null,
-    canonical_raw: canon ? canon.getAttribute('href') : null,
-    og_title: og ? og.getAttribute('content') : null,
-    headline: h1 ? (h1.innerText || h1.textContent || '').replace(/\\s+/g, ' ').trim() : null,
-  };
 }"""
 
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s]+$")
@@ -217,7 +205,7 @@ def run(ctx, options: Mapping[str, Any]) -> None:
     links: list[dict] = []
     for name in components:
         try:
-            found = ctx.locate(site, name).evaluate_all(_COLLECT_JS, name)
+            found = ctx.locate(site, name).evaluate_all(_COLLECT_JS, [name, site.share_bar_selector])
         except KeyError:
             problems.add(component_check(name), f"[{name}] unknown component")
             continue
@@ -226,7 +214,7 @@ def run(ctx, options: Mapping[str, Any]) -> None:
         links.extend(found)
 
     base_origin = origin_of(ctx.base_url)
-    facts = ctx.page.evaluate(_PAGE_FACTS_JS) if check_share else {}
+    facts = site.share_facts() if check_share else {}
     titles = [t for t in (facts.get("og_title"), facts.get("headline")) if t]
 
     checker = LinkChecker(
@@ -302,7 +290,7 @@ def _quote(text: str) -> str:
 
 
 def _options():
-    from ..schema import ComponentList, Field, ListOf
+    from ..model.schema import ComponentList, Field, ListOf
 
     def host_check(value: str) -> str | None:
         m = re.fullmatch(r"(\*\.|\.)?(\[[0-9a-fA-F:.]+\]|[^:/\s\[\]]+)(:\d{1,5})?", value.strip())

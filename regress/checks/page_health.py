@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..capture import broken_images, load_images
+from ..browser.capture import broken_image_problem, broken_images, load_images
 from . import CheckKind, Problems, register
 
 NO_ERRORS = "no uncaught script errors"
@@ -65,7 +65,7 @@ def run(ctx, options) -> None:
         problems.add(NO_ERRORS, f"uncaught {name}: {error.message}\n  " +
                      "\n  ".join(stack.splitlines()[1:6]))
     for src in broken_images(ctx.page.locator("html")):
-        problems.add(IMAGES_LOAD, f"image {src} did not load (missing or undecodable)")
+        problems.add(IMAGES_LOAD, broken_image_problem(src))
     host = ctx.settings["site"].get("canonical_host") or urlsplit(ctx.base_url).netloc
     problem = canonical_problem(ctx.page.evaluate(_CANONICAL_JS), ctx.page.url, host)
     if problem:
@@ -74,7 +74,7 @@ def run(ctx, options) -> None:
 
 
 def _options():
-    from ..schema import Field
+    from ..model.schema import Field
 
     return {"ignore_error_origins": Field(list[str], doc="override of page_health.ignore_error_origins")}
 

@@ -87,7 +87,7 @@ def _squash(text: str) -> str:
 
 
 def _options():
-    from ..schema import ComponentList, CountRange, Field
+    from ..model.schema import ComponentList, CountRange, Field
 
     return {
         "pdf_pages": CountRange(doc="page count range of the PDF; default print_preview.pdf_pages"),

@@ -1,15 +1,17 @@
 """visual: a stable capture of the page or one component, diffed against its baseline."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from .. import baselines
-from ..capture import CaptureSpec, broken_images, freeze_clock, settle, stable_screenshot
-from ..diff import compare_pngs
-from ..geometry import measure
+from ..browser.capture import CaptureSpec, UnsettledCapture, broken_image_problem, broken_images, stable_screenshot
+from ..browser.geometry import measure
+from ..engines.diff import compare_pngs
+from ..run import baselines
+from ..run.record import VisualRecord
 from . import CheckFailure, CheckKind, register
 
 
@@ -21,25 +23,8 @@ REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", 
 
 def run(ctx, options) -> None:
     visual = {**ctx.settings["visual"], **options}
-    page, site = _settled_page(ctx, visual["clock"])
-    tracing = ctx.config.getoption("--tracing", "off")
-    if tracing == "off":
-        _compare(ctx, options, visual, page, site)
-        return
-    # The shared page's context traces continuously; each item keeps its own chunk.
-    page.context.tracing.start_chunk(title=ctx.item.nodeid)
-    failed = True
-    try:
-        _compare(ctx, options, visual, page, site)
-        failed = False
-    finally:
-        if failed or tracing == "on":
-            trace = ctx.artifacts_dir() / "trace.zip"
-            trace.parent.mkdir(parents=True, exist_ok=True)
-            page.context.tracing.stop_chunk(path=trace)
-            ctx.item.user_properties.append(("playwright_trace", str(trace)))
-        else:
-            page.context.tracing.stop_chunk()
+    page, site = ctx.settled_page(visual["clock"])
+    _compare(ctx, options, visual, page, site)
 
 
 def _compare(ctx, options, visual, page, site) -> None:
@@ -50,18 +35,16 @@ def _compare(ctx, options, visual, page, site) -> None:
     # An image that failed shows as an empty box, which a baseline of the same breakage would match.
     broken = broken_images(target if target is not None else page.locator("html"))
     if broken:
-        raise CheckFailure("\n".join(f"image {src} did not load (missing or undecodable)" for src in broken),
-                           [MATCHES])
+        raise CheckFailure("\n".join(broken_image_problem(src) for src in broken), [MATCHES])
     spec = CaptureSpec(
         full_page=options.get("full_page", True),
         masks=tuple(ctx.locate(site, name) for name in options.get("mask", [])),
         hides=tuple(ctx.locate(site, name) for name in options.get("hide", [])),
         tries=visual["settle_tries"],
     )
-    browser = page.context.browser.browser_type.name if page.context.browser else "chromium"
-    baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, browser,
-                                       root=Path(ctx.config.getoption("--baselines-dir")))
-    mode = ctx.config.getoption("--update-baselines")
+    baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, ctx.browser_name,
+                                       root=ctx.baselines_dir)
+    mode = ctx.update_baselines
     matcher = None
     if mode is None and baseline.exists():
         def matcher(png: bytes) -> bool:
@@ -70,17 +53,19 @@ def _compare(ctx, options, visual, page, site) -> None:
             except ValueError:
                 return False
             return result.size_mismatch is None and not _over_budget(result, visual)[0]
-    actual = stable_screenshot(page, target, spec, matches_expected=matcher)
-    artifacts = ctx.artifacts_dir()
-    record = {"baseline": str(baseline), "actual": None, "expected": None, "diff": None}
-    ctx.item.user_properties.append(("visual", record))
+    try:
+        actual = stable_screenshot(page, target, spec, matches_expected=matcher)
+    except UnsettledCapture as err:
+        raise CheckFailure(str(err), [MATCHES]) from None
+    artifacts = ctx.artifacts_dir
+    record = ctx.notes.visual = VisualRecord(baseline=str(baseline))
 
     if not baseline.exists():
         if mode in ("missing", "changed", "all"):
             _write(ctx, baseline, actual, "new")
             return
-        record["actual"] = _save(artifacts / "actual.png", actual)
-        raise CheckFailure(f"no baseline {_rel(baseline)}; the capture was saved as {_rel(artifacts / 'actual.png')}. "
+        record.actual = _save(artifacts / "actual.png", actual)
+        raise CheckFailure(f"no baseline {_rel(ctx, baseline)}; the capture was saved as {_rel(ctx, artifacts / 'actual.png')}. "
                            "Review it, then write baselines with --update-baselines=missing", [MATCHES])
     if mode == "all":
         _write(ctx, baseline, actual, "replaced")
@@ -88,64 +73,27 @@ def _compare(ctx, options, visual, page, site) -> None:
     try:
         result = compare_pngs(baseline, actual, threshold=visual["threshold"], include_aa=False)
     except ValueError as err:
-        raise CheckFailure(f"baseline {_rel(baseline)} is unreadable ({err}); rewrite it with --update-baselines=changed") from None
+        raise CheckFailure(f"baseline {_rel(ctx, baseline)} is unreadable ({err}); rewrite it with --update-baselines=changed") from None
     over_budget, allowed = _over_budget(result, visual)
     if not over_budget and result.size_mismatch is None:
         return
     if mode == "changed":
         _write(ctx, baseline, actual, "replaced")
         return
-    record.update(
-        expected=_save(artifacts / "expected.png", baseline.read_bytes()),
-        actual=_save(artifacts / "actual.png", actual),
-        diff=_save(artifacts / "diff.png", _png(result.diff_image)),
-        diff_pixels=result.diff_pixels,
-        ratio=result.ratio,
-        boxes=_changed_components(ctx, site, result.diff_image, target),
-    )
-    where = f"diff image {_rel(artifacts / 'diff.png')}"
+    record.expected = _save(artifacts / "expected.png", baseline.read_bytes())
+    record.actual = _save(artifacts / "actual.png", actual)
+    record.diff = _save(artifacts / "diff.png", _png(result.diff_image))
+    record.diff_pixels = result.diff_pixels
+    record.ratio = result.ratio
+    record.boxes = _changed_components(ctx, site, result.diff_image, target)
+    where = f"diff image {_rel(ctx, artifacts / 'diff.png')}"
     if result.size_mismatch:
         (w1, h1), (w2, h2) = result.size_mismatch
-        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({_rel(baseline)}; "
+        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({_rel(ctx, baseline)}; "
                            f"{result.diff_pixels} pixels differ on the padded pair); {where}", [MATCHES])
     raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
-                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(baseline)}; {where}",
+                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(ctx, baseline)}; {where}",
                        [MATCHES])
-
-
-# Visual items of one page and viewport share one loaded, settled page: loading and
-# settling (fonts, lazy images, transitions) costs more than the captures themselves.
-# Captures leave the page as they found it (hides are undone; masks are Playwright's).
-_SETTLED: dict[tuple, tuple] = {}
-_KEEP_SETTLED = 4  # the viewports of one scenario, interleaved as items are ordered
-
-
-def _settled_page(ctx, clock: str):
-    key = (ctx.url, ctx.viewport, clock, repr(sorted(ctx.extras["context_args"].items())))
-    cached = _SETTLED.get(key)
-    if cached and not cached[0].is_closed():
-        return cached
-    browser = ctx.request.getfixturevalue("browser")
-    context = browser.new_context(**ctx.extras["context_args"])
-    context.set_default_timeout(ctx.page_timeout_ms)
-    if ctx.config.getoption("--tracing", "off") != "off":
-        context.tracing.start(screenshots=True, snapshots=True)
-    page = context.new_page()
-    freeze_clock(page, clock)
-    site = ctx.open(page)
-    settle(page)
-    _SETTLED[key] = (page, site)
-    while len(_SETTLED) > _KEEP_SETTLED:
-        old_page, _ = _SETTLED.pop(next(iter(_SETTLED)))
-        old_page.context.close()
-    return page, site
-
-
-def close_settled_pages() -> None:
-    while _SETTLED:
-        page, _ = _SETTLED.popitem()[1]
-        if not page.is_closed():
-            page.context.close()
 
 
 def _over_budget(result, visual) -> tuple[bool, str]:
@@ -177,7 +125,7 @@ def _changed_components(ctx, site, diff_image, target) -> list[str]:
 
 def _write(ctx, baseline: Path, data: bytes, how: str) -> None:
     baselines.write_atomic(baseline, data)
-    ctx.item.user_properties.append(("baseline_written", f"{how} {_rel(baseline)}"))
+    ctx.notes.baselines_written.append(f"{how} {_rel(ctx, baseline)}")
 
 
 def _save(path: Path, data: bytes) -> str:
@@ -187,22 +135,21 @@ def _save(path: Path, data: bytes) -> str:
 
 
 def _png(rgba) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def _rel(path: Path) -> str:
+def _rel(ctx, path: Path) -> str:
+    """A path as the user reads it: relative to the baselines folder's parent (the project)."""
     try:
-        return str(path.relative_to(baselines.ROOT))
+        return str(Path(path).resolve().relative_to(ctx.baselines_dir.resolve().parent))
     except ValueError:
         return str(path)
 
 
 def _options():
-    from ..schema import ComponentList, ComponentName, Field
+    from ..model.schema import ComponentList, ComponentName, Field
 
     return {
         "component": ComponentName(default="page", doc="what to capture; 'page' is the whole page"),

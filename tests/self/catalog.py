@@ -245,8 +245,8 @@ def all_checks() -> dict[str, set[str]]:
     """Every check of the regression suite -> the viewports it runs at.
 
     A test function is one check; a scenario check is as many as its kind's assertions."""
-    from regress.checks import kinds
-    from regress.scenario import load_scenarios, load_settings
+    from regress.checks import kinds, load_suite_scenarios
+    from regress.model.scenario import load_settings, scenario_files
 
     checks: dict[str, set[str]] = {}
     for nodeid in inventory():
@@ -254,8 +254,8 @@ def all_checks() -> dict[str, set[str]]:
             checks.setdefault(check_of(nodeid), set()).add(viewport_of(nodeid))
     settings = load_settings(ROOT / "config" / "site.yaml")
     registry = kinds()
-    for path in sorted((ROOT / "config" / "scenarios").glob("*.y*ml")):
-        for scenario in load_scenarios(path, settings):
+    for path in scenario_files(ROOT / "config" / "scenarios"):
+        for scenario in load_suite_scenarios(path, settings):
             for check in scenario.checks:
                 item = f"config/scenarios/{path.name}::{scenario.name}::{check.name}"
                 for viewport in check.viewports:

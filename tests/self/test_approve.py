@@ -1,4 +1,4 @@
-"""python -m regress.approve: promotes exactly the chosen captures, and refuses stale runs.
+"""regress approve: promotes exactly the chosen captures, and refuses stale runs.
 
 Real runs (see test_report.make_run) in a temp dir with its own baselines copy:
 the headline turns red at desktop and tablet; approving the desktop item with
@@ -24,7 +24,7 @@ TABLET = "visual_article_head-tablet-chromium-linux.png"
 
 
 def approve(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "regress.approve", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "regress", "approve", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -45,8 +45,8 @@ def test_approve_one_item_then_the_next_run_passes(tmp_path: Path):
     assert len(commands) == 2
     command = next(c for c in commands if "[desktop]" in c)
     argv = shlex.split(command)
-    assert argv[:3] == ["python", "-m", "regress.approve"]
-    done = approve(*argv[3:])
+    assert argv[:2] == ["regress", "approve"]
+    done = approve(*argv[2:])
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"replaced {baselines / DESKTOP}" in done.stdout
     assert TABLET not in done.stdout
@@ -164,7 +164,7 @@ def test_changed_working_tree_is_refused(tmp_path: Path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
 
     def approve_there() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "regress.approve", "--reports-dir", str(tmp_path / "reports")],
+        return subprocess.run([sys.executable, "-m", "regress", "approve", "--reports-dir", str(tmp_path / "reports")],
                               cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
 
     nothing_refused = "no failed visual item"  # the run passed: approve has nothing to do, and says so

@@ -125,7 +125,7 @@ def test_broken_page_fails_its_checks_clearly(tmp_path, broken_site, page, expec
 def test_killed_between_write_and_rename_keeps_baselines_whole_and_the_next_run_clears_up(tmp_path, baselines_copy):
     """SIGKILL at the one moment that matters: a baseline's temp file written, not yet renamed.
 
-    The fault is injected by the process itself (regress.baselines.FAULT_ENV, a test hook), so
+    The fault is injected by the process itself (regress.run.baselines.FAULT_ENV, a test hook), so
     the kill lands there every time instead of at a guessed delay."""
     item = "config/scenarios/article.yaml::article::visual_share_bar[desktop]"
     common = ("--baselines-dir", str(baselines_copy), "--reports-dir", str(tmp_path / "r"))
@@ -180,7 +180,7 @@ class SuiteRun:
 
 
 def approve_refusal(reports: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "regress.approve", "--reports-dir", str(reports)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "regress", "approve", "--reports-dir", str(reports)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
@@ -203,7 +203,7 @@ def test_killed_run_keeps_the_previous_report_and_its_own_says_it_did_not_finish
     assert "it did not finish" in pending and "make approve</code> refuses it" in pending
     record = json.loads((reports / "latest" / "run.json").read_text(encoding="utf-8"))
     assert record["finished"] is None
-    assert "did not finish; run `make regress` again" in approve_refusal(reports)
+    assert "did not finish; run `regress test` again" in approve_refusal(reports)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -276,8 +276,8 @@ def test_scenarios_dir_without_scenarios_is_a_usage_error(tmp_path, holds, expec
 
 
 @pytest.mark.parametrize("option, url, helper", [
-    ("--browser-server", "ws://127.0.0.1:{port}/playwright", "python -m regress.remote server"),
-    ("--cdp-endpoint", "http://127.0.0.1:{port}", "python -m regress.remote cdp"),
+    ("--browser-server", "ws://127.0.0.1:{port}/playwright", "regress remote server"),
+    ("--cdp-endpoint", "http://127.0.0.1:{port}", "regress remote cdp"),
 ], ids=["browser-server", "cdp-endpoint"])
 def test_unreachable_remote_browser_is_one_error_within_seconds(tmp_path, option, url, helper):
     url = url.format(port=free_port())

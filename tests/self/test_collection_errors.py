@@ -100,7 +100,7 @@ def test_bad_scenario_is_one_located_collection_error(case, pytester, site_url):
     bad = scenarios / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     result = pytester.runpytest_subprocess(
-        "-p", "regress.plugin", "-p", "no:cacheprovider",
+        "-p", "no:cacheprovider",
         "--scenarios", str(scenarios), "--site-settings", str(SETTINGS),
         "--base-url", site_url, "--collect-only", str(scenarios),
     )

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from regress import baselines, browser
-from regress.geometry import Box, relation_problem
-from regress.reports_dir import rotate
+from regress.browser import chromium as browser
+from regress.run import baselines
+from regress.browser.geometry import Box, relation_problem
+from regress.run.artifacts import rotate
 
 A_ABOVE = Box(0, 0, 100, 50)
 B_BELOW = Box(0, 60, 100, 50)

@@ -1,4 +1,4 @@
-"""The link fetcher (regress.linkcheck) against real local HTTP servers, and the
+"""The link fetcher (regress.engines.linkcheck) against real local HTTP servers, and the
 pure share/mailto checks of the ``links`` kind. No browser."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from regress.checks import CheckFailure
 from regress.checks import links as links_kind
-from regress.linkcheck import FileLinkCache, LinkChecker, MemoryLinkCache, http_url_problem
+from regress.engines.linkcheck import FileLinkCache, LinkChecker, MemoryLinkCache, http_url_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,7 +244,7 @@ def test_each_url_fetched_once_per_run(server):
 
 
 def test_default_cache_is_per_process(server, monkeypatch):
-    from regress import linkcheck
+    from regress.engines import linkcheck
 
     monkeypatch.delenv(linkcheck.CACHE_DIR_ENV, raising=False)
     monkeypatch.delenv(linkcheck.XDIST_RUN_ENV, raising=False)
@@ -258,7 +258,7 @@ def test_default_cache_is_per_process(server, monkeypatch):
 
 _WORKER = """
 import sys
-from regress.linkcheck import LinkChecker
+from regress.engines.linkcheck import LinkChecker
 r = LinkChecker(internal_origin=sys.argv[1]).check(sys.argv[2])
 print(r.ok, r.status)
 """
@@ -278,7 +278,7 @@ def test_file_cache_shared_across_processes(server, tmp_path):
 
 
 def test_xdist_workers_share_a_file_cache_without_wiring(server, monkeypatch):
-    from regress import linkcheck
+    from regress.engines import linkcheck
 
     monkeypatch.delenv(linkcheck.CACHE_DIR_ENV, raising=False)
     monkeypatch.setenv(linkcheck.XDIST_RUN_ENV, f"selftest{server.port}")
@@ -430,7 +430,7 @@ def fake_ctx(server, components, facts=None):
 
 
 def test_kind_reports_every_broken_link(server, decoy, monkeypatch):
-    from regress import linkcheck
+    from regress.engines import linkcheck
 
     monkeypatch.setattr(linkcheck, "_PROCESS_CACHE", MemoryLinkCache())
     monkeypatch.delenv(linkcheck.CACHE_DIR_ENV, raising=False)
@@ -468,7 +468,7 @@ def test_kind_reports_every_broken_link(server, decoy, monkeypatch):
 
 
 def test_kind_passes_on_good_links(server, monkeypatch):
-    from regress import linkcheck
+    from regress.engines import linkcheck
 
     monkeypatch.setattr(linkcheck, "_PROCESS_CACHE", MemoryLinkCache())
     monkeypatch.delenv(linkcheck.CACHE_DIR_ENV, raising=False)
@@ -482,7 +482,7 @@ def test_kind_passes_on_good_links(server, monkeypatch):
 
 
 def test_kind_options_declared():
-    from regress.schema import Context, Nested, ScenarioError
+    from regress.model.schema import Context, Nested, ScenarioError
 
     options = links_kind._options()
     assert set(options) == {"components", "max_redirects", "check_share", "allow_hosts"}

@@ -47,7 +47,7 @@ def _log(**record):
 
 
 from demo_site.server import DemoSite
-from regress.linkcheck import LinkChecker, _defrag
+from regress.engines.linkcheck import LinkChecker, _defrag
 
 _start, _check_many, _fetch = DemoSite.start, LinkChecker.check_many, LinkChecker._fetch_document
 

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from regress import remote
+from regress.browser import remote
 
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ["tests/regression/test_article_content.py", "config/scenarios/article.yaml",

@@ -54,8 +54,6 @@ def make_run(tmp: Path, viewports=("desktop",), *, mutation: str | None = MUTATI
         for viewport in viewports:
             name = f"visual_article_head-{viewport}-chromium-linux.png"
             shutil.copy(ROOT / "baselines" / "article" / name, baselines / name)
-    # a conftest, not -p: the plugin's fixtures must override pytest-playwright's (which -p would load first)
-    (tmp / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
     targets = [str(scenarios / "article.yaml")]
     if hostile:
         (tmp / "test_hostile.py").write_text(HOSTILE_TESTS, encoding="utf-8")
@@ -175,7 +173,6 @@ def test_state_changing_tests_are_skipped_on_sensitive_hosts(tmp_path: Path):
                                 "sensitive_hosts: [127.0.0.1]")
     assert "sensitive_hosts: [127.0.0.1]" in settings
     (tmp_path / "site.yaml").write_text(settings, encoding="utf-8")
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
     (tmp_path / "test_state.py").write_text(
         "import pytest\n\n@pytest.mark.changes_state\ndef test_posts():\n    pass\n\n"
         "def test_reads():\n    pass\n", encoding="utf-8")

@@ -85,7 +85,6 @@ def test_fails_only_the_first_time(page, base_url):
 
 
 def test_a_failure_that_does_not_reproduce_stays_failed_and_says_so(pytester, tmp_path):
-    pytester.makeconftest('pytest_plugins = ["regress.plugin"]\n')
     pytester.makepyfile(test_flaky=FLAKY)
     with DemoSite(port=0, font_delay=0) as site:
         result = pytester.run(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--reports-dir",
@@ -100,9 +99,8 @@ def test_a_failure_that_does_not_reproduce_stays_failed_and_says_so(pytester, tm
 
 
 def test_a_run_broken_everywhere_reruns_only_the_first_failures(pytester, tmp_path):
-    from regress.retrace import MAX_RERUNS
+    from regress.plugin.tracing import MAX_RERUNS
 
-    pytester.makeconftest('pytest_plugins = ["regress.plugin"]\n')
     pytester.makepyfile(test_broken="\n".join(
         f"def test_broken_{i}():\n    assert False\n" for i in range(MAX_RERUNS + 2)))
     with DemoSite(port=0, font_delay=0) as site:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from regress.checks import CheckKind, kinds
-from regress.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
+from regress.model.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
                               load_scenarios, load_settings)
-from regress.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
+from regress.model.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
                             ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName,
                             ranges_in_px)
 
@@ -400,12 +400,14 @@ def test_scenario_names_unique_across_files(tmp_path, settings):
                             kinds=KINDS, components=COMPONENTS)
 
 
-def test_default_kinds_and_components_come_from_the_registries(tmp_path, settings):
-    """Without kinds=/components=, the real registries are used."""
+def test_suite_loading_uses_the_registries(tmp_path, settings):
+    """load_suite_scenarios passes the registered kinds and the page objects' components."""
+    from regress.checks import load_suite_scenarios
+
     path = tmp_path / "a.yaml"
     path.write_text(HEAD + "      - kind: no_such_kind_anywhere\n")
     with pytest.raises(ScenarioError, match="unknown check kind"):
-        load_scenarios(path, settings)
+        load_suite_scenarios(path, settings)
 
 
 # ---------------------------------------------------------------- schema unit tests

@@ -1,5 +1,5 @@
 """CI shards: ``--shard i/n`` partitions the items exactly and evenly, the same way
-every time, and ``python -m regress.shard merge`` makes one report of the shards."""
+every time, and ``regress merge`` makes one report of the shards."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from regress import shard
+from regress.plugin import shard
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 3
@@ -96,7 +96,6 @@ def test_skipped():
 
 
 def test_merge_combines_the_shards_reports(tmp_path):
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
     (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
     with ThreadPoolExecutor(max_workers=2) as pool:
         procs = list(pool.map(lambda i: _pytest("-q", "--shard", f"{i}/2", "--reports-dir",
@@ -104,7 +103,7 @@ def test_merge_combines_the_shards_reports(tmp_path):
                               (1, 2)))
     assert sorted(p.returncode for p in procs) == [0, 1], [p.stdout[-2000:] for p in procs]  # one shard has the failure
     out = tmp_path / "merged"
-    merged = subprocess.run([sys.executable, "-m", "regress.shard", "merge", str(out),
+    merged = subprocess.run([sys.executable, "-m", "regress", "merge", str(out),
                              str(tmp_path / "shard1"), str(tmp_path / "shard2" / "latest")],
                             cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
     assert merged.returncode == 0, merged.stdout + merged.stderr
@@ -125,7 +124,6 @@ def test_merge_combines_the_shards_reports(tmp_path):
 
 def _one_shard(tmp_path: Path, index: int = 1) -> Path:
     """A real shard's reports (plain Python tests, no browser): its ``latest`` folder."""
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["regress.plugin"]\n', encoding="utf-8")
     (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
     proc = _pytest("-q", "--shard", f"{index}/2", "--reports-dir", str(tmp_path / f"shard{index}"),
                    "test_numbers.py", cwd=tmp_path)
@@ -134,7 +132,7 @@ def _one_shard(tmp_path: Path, index: int = 1) -> Path:
 
 
 def _merge(out: Path, *shards: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "regress.shard", "merge", str(out), *map(str, shards)],
+    return subprocess.run([sys.executable, "-m", "regress", "merge", str(out), *map(str, shards)],
                           cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
 
 

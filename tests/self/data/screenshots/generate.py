@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from demo_site.server import DemoSite
-from regress.browser import find_chromium, launch_flags
+from regress.browser.chromium import find_chromium, launch_flags
 
 HERE = Path(__file__).parent
 ARTICLE = "/www/nation/2022/06/120_330924.html"

@@ -25,10 +25,15 @@ HEADLESS_SHELLS = ("chromium-headless-shell",)
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 HOW_TO_GET_ONE = (
-    "No usable Chromium found. Either run `make setup` (on Debian it runs "
+    "No usable Chromium found. Either run `regress setup` (on Debian it runs "
     "`apt-get install chromium-headless-shell chromium`), or `python -m playwright install chromium` where "
     "downloads are allowed, or point REGRESS_CHROMIUM at a Chromium/Chrome binary."
 )
+
+
+# A broken page fails in seconds, not after Playwright's 30 s default: it must not stall CI.
+PAGE_TIMEOUT_MS = 7_000
+NAVIGATION_TIMEOUT_MS = 15_000
 
 
 class NoBrowserError(RuntimeError):
@@ -94,7 +99,7 @@ def _apt_install(*packages: str) -> bool:
 
 
 def ensure() -> int:
-    """`make setup`: make sure a browser exists, installing Debian's if we may.
+    """`regress setup`: make sure a browser exists, installing Debian's if we may.
 
     A full Chromium alone works, but the headless shell is what keeps the suite
     fast, so as root it is added when missing; without root we only say so."""
@@ -121,8 +126,3 @@ def ensure() -> int:
     print(HOW_TO_GET_ONE, file=sys.stderr)
     return 1
 
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(ensure() if "--ensure" in sys.argv[1:] else 0)

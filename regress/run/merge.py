@@ -1,105 +1,27 @@
-"""CI shards: ``--shard i/n`` runs one n-th of the items; ``merge`` combines the shards' reports.
-
-Splitting (registered by :mod:`regress.plugin`): after ``-k``/``-m`` have
-deselected, the remaining items are ordered by a stable hash of their node id
-(sha1, ties by node id) and dealt round-robin; shard ``i`` keeps every n-th.
-The same checkout and arguments always give the same split, every item is in
-exactly one shard, and shard sizes differ by at most one. The hash mixes
-pages and viewports, so shards also cost about the same. It composes with
-``-n`` (each xdist worker collects and computes the same split).
-
-Merging::
-
-    python -m regress.shard merge OUT_DIR SHARD_DIR [SHARD_DIR ...]
+"""Merging CI shards' reports (``regress merge OUT_DIR SHARD_DIR...``) into one.
 
 A SHARD_DIR is a shard's reports ``latest`` folder (or the ``--reports-dir``
 holding it, or any folder with a ``junit.xml``). OUT_DIR gets one
 ``junit.xml`` (all test cases in one suite, counts summed), and when the
 shards wrote them a combined ``run.json`` (items of all shards), their
-``artifacts/`` and ``traces/`` folders, and ``index.html`` re-rendered by
-:mod:`regress.report`. With OUT_DIR = ``reports/latest`` the merged run is
-what ``make approve`` works from. Exit status 2 and one line on stderr when a
-shard folder or record is unreadable, or the merged report cannot be rendered.
+``artifacts/`` and ``traces/`` folders, and ``index.html`` re-rendered from the
+merged record. With OUT_DIR = ``reports/latest`` the merged run is what
+``regress approve`` works from. A shard folder or record that is unreadable,
+or a merged report that cannot be rendered, is a MergeError (one line).
 """
 from __future__ import annotations
 
-import argparse
 import copy
-import hashlib
 import json
-import re
 import shutil
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
+import jinja2
 
-USAGE = "--shard must be i/n with 1 <= i <= n"
-_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
-
-# --- splitting ----------------------------------------------------------------------
-
-def parse_shard(value: str | None) -> tuple[int, int] | None:
-    """``"2/3"`` -> (2, 3); None for no sharding; ValueError(USAGE) when malformed."""
-    if value is None:
-        return None
-    m = _SHARD.match(str(value))
-    if not m:
-        raise ValueError(USAGE)
-    index, total = int(m.group(1)), int(m.group(2))
-    if not 1 <= index <= total:
-        raise ValueError(USAGE)
-    return index, total
-
-
-def _order_key(nodeid: str) -> tuple[str, str]:
-    return hashlib.sha1(nodeid.encode("utf-8")).hexdigest(), nodeid
-
-
-def shard_of(nodeids, index: int, total: int) -> set[str]:
-    """The node ids shard ``index`` (1-based) of ``total`` keeps."""
-    ordered = sorted(set(nodeids), key=_order_key)
-    return set(ordered[index - 1::total])
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("regress", "news-site regression suite")
-    group.addoption("--shard", default=None, metavar="i/n",
-                    help="run only shard i of n (1-based): a deterministic, even split of the selected "
-                         "items; merge the shards' reports with `python -m regress.shard merge`")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    try:
-        config.stash[SHARD_KEY] = parse_shard(config.getoption("--shard"))
-    except ValueError as err:
-        raise pytest.UsageError(f"{err} (got {config.getoption('--shard')!r})") from None
-
-
-@pytest.hookimpl(trylast=True)  # after -k/-m: split what they selected
-def pytest_collection_modifyitems(session, config: pytest.Config, items: list) -> None:
-    shard = config.stash.get(SHARD_KEY, None)
-    if not shard:
-        return
-    keep = shard_of([item.nodeid for item in items], *shard)
-    selected = [item for item in items if item.nodeid in keep]
-    deselected = [item for item in items if item.nodeid not in keep]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
-
-
-def pytest_report_collectionfinish(config: pytest.Config, items) -> str | None:
-    shard = config.stash.get(SHARD_KEY, None)
-    return f"shard {shard[0]}/{shard[1]}: {len(items)} items" if shard else None
-
-
-SHARD_KEY = pytest.StashKey[object]()
-
-
-# --- merging ------------------------------------------------------------------------
+from .baselines import write_atomic
+from .html import render_report
+from .record import RUN_JSON, RunRecord, RunRecordError
 
 _COUNTS = ("tests", "errors", "failures", "skipped")
 
@@ -208,29 +130,14 @@ def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
     return merged
 
 
-def _render_index(out: Path, run: dict) -> str | None:
-    """Re-render index.html with regress.report; returns why not, or None when done."""
+def _render_index(out: Path, run: dict, default_reports_dir: Path) -> str | None:
+    """Re-render index.html from the merged record; returns why not, or None when done."""
     try:
-        from . import report
-    except ImportError as err:
-        return f"regress.report unavailable ({err})"
-    public = getattr(report, "render_run", None) or getattr(report, "render_index", None)
-    try:
-        if public is not None:
-            public(out, run)
-            return None
-        # No public API (yet): drive the plugin's renderer on the merged record.
-        import datetime
-
-        plugin = object.__new__(report.ReportPlugin)
-        plugin.latest, plugin.run = out, run
-        finished = run.get("finished")
-        end = datetime.datetime.fromisoformat(finished).timestamp() if finished else 0.0
-        plugin.started = end - float(run.get("duration") or 0)
-        plugin._render("report.html.j2", **plugin._context(run["items"], end))
-        return None
-    except Exception as err:  # the report module is someone else's and evolving
+        record = RunRecord.from_json(run, str(out / RUN_JSON))
+        write_atomic(out / "index.html", render_report(record, out, default_reports_dir).encode("utf-8"))
+    except (RunRecordError, jinja2.TemplateError, OSError) as err:
         return f"{type(err).__name__}: {err}"
+    return None
 
 
 class MergeError(Exception):
@@ -241,7 +148,7 @@ class MergeError(Exception):
         self.lines = lines or []
 
 
-def merge(out: Path, shard_dirs: list[Path]) -> list[str]:
+def merge(out: Path, shard_dirs: list[Path], default_reports_dir: Path) -> list[str]:
     """Merge the shards into ``out``; returns lines describing what was written.
 
     MergeError when the merged report cannot be rendered (junit.xml and run.json are written by then)."""
@@ -264,32 +171,8 @@ def merge(out: Path, shard_dirs: list[Path]) -> list[str]:
     if run is not None:
         (out / "run.json").write_text(json.dumps(run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         lines.append(f"{out / 'run.json'}: {len(run['items'])} items")
-        why_not = _render_index(out, run)
+        why_not = _render_index(out, run, default_reports_dir)
         if why_not is not None:  # a merge without its report would pass CI unnoticed
             raise MergeError(f"could not render {out / 'index.html'} from the merged run.json: {why_not}", lines)
         lines.append(f"{out / 'index.html'}: re-rendered")
     return lines
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m regress.shard",
-                                     description="Combine the reports of CI shards (--shard i/n) into one.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    m = sub.add_parser("merge", help="merge shard report folders into OUT_DIR")
-    m.add_argument("out_dir", type=Path, metavar="OUT_DIR")
-    m.add_argument("shard_dirs", type=Path, nargs="+", metavar="SHARD_DIR")
-    args = parser.parse_args(argv)
-    try:
-        lines = merge(args.out_dir, args.shard_dirs)
-    except (FileNotFoundError, ET.ParseError, ValueError, MergeError) as err:
-        for line in getattr(err, "lines", []):
-            print(line)
-        print(f"merge: {err}", file=sys.stderr)
-        return 2
-    for line in lines:
-        print(line)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

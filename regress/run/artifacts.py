@@ -1,4 +1,4 @@
-"""reports/latest for this run; earlier runs move aside and the newest few are kept."""
+"""reports/latest for this run (earlier runs move aside, the newest few are kept), and where each item's files go."""
 from __future__ import annotations
 
 import re
@@ -29,3 +29,8 @@ def rotate(reports: Path, keep: int = KEEP) -> Path:
 
 def slug(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[:150]
+
+
+def item_artifacts_dir(latest: Path, nodeid: str) -> Path:
+    """Where one item's images and traces go in a run's report folder."""
+    return latest / "artifacts" / slug(nodeid)

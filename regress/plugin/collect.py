@@ -10,20 +10,38 @@ from pathlib import Path
 
 import pytest
 
-from .checks import CheckFailure, kinds
-from .scenario import ScenarioError, load_scenarios
+from ..checks import CheckFailure, kinds, load_suite_scenarios
+from ..model.scenario import ScenarioError, is_scenario_file, scenario_files
+from .runner import run_scenario_check
+from .state import session_state
 
 
-def is_scenario_file(path: Path, scenarios_dir: Path) -> bool:
-    return path.suffix in (".yaml", ".yml") and path.resolve().parent == scenarios_dir.resolve()
+# A test that asks for any of these uses the site under test.
+SITE_FIXTURES = frozenset({"page", "base_url", "browser", "context"})
+
+
+def uses_the_site(item: pytest.Item) -> bool:
+    """A scenario item, or a test that asks for a page: what turns the plugin on."""
+    return isinstance(item, ScenarioItem) or bool(SITE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if is_scenario_file(file_path, session_state(parent.config).options.scenarios):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collect_directory(path: Path, parent):
+    # `pytest tests` runs the scenarios too: they join the regression suite's directory.
+    if path.resolve() == session_state(parent.config).options.paths.regression_suite.resolve():
+        return RegressionDir.from_parent(parent, path=path)
+    return None
 
 
 class ScenarioFile(pytest.File):
     def collect(self):
-        from .plugin import SETTINGS_KEY
-
         try:
-            scenarios = load_scenarios(self.path, self.config.stash[SETTINGS_KEY])
+            scenarios = load_suite_scenarios(self.path, session_state(self.config).settings)
         except ScenarioError as err:
             raise self.CollectError(str(err)) from None
         for scenario in scenarios:
@@ -44,8 +62,6 @@ class ScenarioNode(pytest.Collector):
         self.scenario = scenario
 
     def collect(self):
-        from .runner import run_scenario_check
-
         registry = kinds()
         for check in self.scenario.checks:
             for viewport in check.viewports:
@@ -90,7 +106,5 @@ class RegressionDir(pytest.Dir):
 
     def collect(self):
         yield from super().collect()
-        scenarios_dir = Path(self.config.getoption("--scenarios"))
-        for path in sorted(scenarios_dir.glob("*.y*ml")):
-            if is_scenario_file(path, scenarios_dir):
-                yield ScenarioFile.from_parent(self, path=path)
+        for path in scenario_files(session_state(self.config).options.scenarios):
+            yield ScenarioFile.from_parent(self, path=path)

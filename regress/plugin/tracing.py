@@ -1,4 +1,6 @@
-"""Traces for failures at no cost to green runs: a failed item runs once more, traced.
+"""Playwright traces: the one home of the trace policy.
+
+Traces for failures at no cost to green runs: a failed item runs once more, traced.
 
 Recording a Playwright trace for every item (``--tracing retain-on-failure``)
 makes the suite about a third slower and lowers its parallel speed-up (the
@@ -13,7 +15,9 @@ At most MAX_RERUNS failures per process are re-run. Not re-run (they keep their
 other artifacts): visual items (their images are
 the evidence and their page is shared), items marked ``changes_state``, and
 runs that write baselines. ``--tracing on|retain-on-failure`` turns this off
-and traces every item instead, as pytest-playwright does.
+and traces every item instead, as pytest-playwright does for each item's own
+context; the pages visual items share (:class:`regress.plugin.fixtures.SettledPages`)
+trace continuously and each item keeps its own chunk.
 """
 from __future__ import annotations
 
@@ -22,9 +26,11 @@ from pathlib import Path
 import pytest
 from _pytest.runner import runtestprotocol
 
-from .report import show_trace_command
+from ..run.artifacts import item_artifacts_dir
+from ..run.html import show_trace_command
+from .collect import uses_the_site
+from .state import notes_of, session_state
 
-RETRACE_MODES = ("rerun", "off")
 # When a deployment is broken everywhere, re-running every item would double a run
 # that already says enough; the first failures' traces show the cause.
 MAX_RERUNS = 10  # per process (each xdist worker has its own)
@@ -33,21 +39,20 @@ TRACE_DIR = pytest.StashKey[Path]()  # set on the item while its tracing re-run 
 TRACES = pytest.StashKey[list]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("regress").addoption(
-        "--trace-failures", default="rerun", choices=RETRACE_MODES,
-        help="rerun: run each failed item once more with a Playwright trace (default); "
-             "off: no traces unless --tracing asks for them")
+def every_item(config: pytest.Config) -> str:
+    """pytest-playwright's --tracing: "off", or "on" / "retain-on-failure" (every item traced)."""
+    return config.getoption("--tracing", "off")
 
 
 def enabled(config: pytest.Config) -> bool:
-    return (config.getoption("--trace-failures") == "rerun"
-            and config.getoption("--tracing", "off") == "off"
-            and not config.getoption("--update-baselines", None))
+    """Failed items are re-run traced (unless every item is traced, or the run writes baselines)."""
+    state = session_state(config)
+    return (state.latest is not None and state.options.trace_failures == "rerun"
+            and every_item(config) == "off" and not state.options.update_baselines)
 
 
 def wants_rerun(item: pytest.Item) -> bool:
-    return (isinstance(item, pytest.Function)
+    return (isinstance(item, pytest.Function) and uses_the_site(item)
             and item.get_closest_marker("visual") is None
             and item.get_closest_marker("changes_state") is None)
 
@@ -66,9 +71,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
         else:
             outcome = f"not re-run: {MAX_RERUNS} failures were already re-run with tracing"
         traces = item.stash.get(TRACES, [])
-        properties = reports[0].user_properties  # the item's list, shared by its reports
-        properties.extend(("playwright_trace", str(trace)) for trace in traces)
-        properties.append(("retrace", outcome))
+        notes = notes_of(item)
+        notes.traces.extend(str(trace) for trace in traces)
+        notes.retrace = outcome
+        notes.attach(reports[0].user_properties)  # the item's list, shared by its reports
         failed = next(report for report in reports if report.failed)
         failed.sections.append(("traced re-run", "\n".join([outcome, *map(show_trace_command, traces)])))
     for report in reports:
@@ -78,9 +84,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
 
 
 def _rerun_traced(item: pytest.Item, nextitem) -> str:
-    from .plugin import item_artifacts_dir
-
-    item.stash[TRACE_DIR] = item_artifacts_dir(item.config, item.nodeid)
+    item.stash[TRACE_DIR] = item_artifacts_dir(session_state(item.config).latest, item.nodeid)
     item.stash[TRACES] = []
     item._initrequest()  # fresh fixture values for the second run, as pytest-rerunfailures does
     try:
@@ -91,6 +95,8 @@ def _rerun_traced(item: pytest.Item, nextitem) -> str:
         return "failed again when re-run with tracing"
     return "passed when re-run with tracing: the failure did not reproduce (flaky?)"
 
+
+# --- an item's own context (the ``context`` fixture) ------------------------------------------
 
 def start(context, item: pytest.Item) -> None:
     """Called by the ``context`` fixture: trace it if this is an item's tracing re-run."""
@@ -106,3 +112,25 @@ def stop(context, item: pytest.Item) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     context.tracing.stop(path=path)
     traces.append(path)
+
+
+# --- the shared pages of visual items: one continuous trace, a chunk per item ------------------
+
+def start_shared(context) -> None:
+    """A shared page's context, when every item is traced."""
+    context.tracing.start(screenshots=True, snapshots=True)
+
+
+def start_chunk(page, item: pytest.Item) -> None:
+    page.context.tracing.start_chunk(title=item.nodeid)
+
+
+def stop_chunk(page, item: pytest.Item, failed: bool) -> None:
+    """Keep the item's chunk when it failed, or always with ``--tracing on``."""
+    if failed or every_item(item.config) == "on":
+        trace = item_artifacts_dir(session_state(item.config).latest, item.nodeid) / "trace.zip"
+        trace.parent.mkdir(parents=True, exist_ok=True)
+        page.context.tracing.stop_chunk(path=trace)
+        notes_of(item).traces.append(str(trace))
+    else:
+        page.context.tracing.stop_chunk()

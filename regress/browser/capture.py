@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page
 
-from .checks import CheckFailure
 
 # Scroll through the page so lazy images load, force the rest, wait until all decode.
 _LOAD_IMAGES_JS = """async () => {
@@ -32,6 +31,10 @@ _LOAD_IMAGES_JS = """async () => {
 _STILL_JS = "() => Promise.all(document.getAnimations().filter(a => a.effect && a.effect.getTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))"
 
 MASK_COLOR = "#FF00FF"
+
+
+class UnsettledCapture(AssertionError):
+    """Consecutive captures kept differing: the page never came to rest."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ def load_images(page: Page) -> None:
 def broken_images(root: Locator) -> list[str]:
     """The images under ``root`` that failed to load or decode (after :func:`load_images`)."""
     return root.evaluate(_BROKEN_IMAGES_JS)
+
+
+def broken_image_problem(src: str) -> str:
+    """How a check words an image that did not load."""
+    return f"image {src} did not load (missing or undecodable)"
 
 
 def settle(page: Page) -> None:
@@ -104,7 +112,7 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
             previous = current
     finally:
         unhide(spec.hides)  # the page may be shared with the next capture
-    raise CheckFailure(
+    raise UnsettledCapture(
         f"the page never settled: {spec.tries} consecutive captures all differed "
         "(something keeps moving: an unmasked animation, a live value, or late content)"
     )

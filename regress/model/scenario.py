@@ -177,6 +177,25 @@ def load_settings(path: str | os.PathLike) -> Settings:
     return Settings.from_mapping(data, shown, lines)
 
 
+# ---------------------------------------------------------------- discovery
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def is_scenario_file(path: Path, scenarios_dir: Path) -> bool:
+    """A scenario file is a *.yaml / *.yml file directly in the scenarios folder."""
+    path = Path(path)
+    return path.suffix in SCENARIO_SUFFIXES and path.is_file() and path.resolve().parent == Path(scenarios_dir).resolve()
+
+
+def scenario_files(scenarios_dir: Path) -> list[Path]:
+    """The scenario files of a folder, in a stable order (none if it does not exist)."""
+    folder = Path(scenarios_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if is_scenario_file(p, folder))
+
+
 # ---------------------------------------------------------------- scenarios
 
 @dataclass(frozen=True)
@@ -217,18 +236,11 @@ _CHECK_KEYS = {
 }
 
 
-def load_scenarios(path: str | os.PathLike, settings: Settings,
-                   kinds: Mapping[str, Any] | None = None,
-                   components: Iterable[str] | None = None) -> list[Scenario]:
-    """Load one scenario file. ``kinds`` maps kind names to CheckKind objects
-    (default: every registered kind); ``components`` are the valid component
-    names (default: the keys of pages.components.COMPONENTS)."""
-    if kinds is None:
-        from .checks import kinds as registered
-        kinds = registered()
-    if components is None:
-        from pages.components import COMPONENTS  # lazy: it imports playwright
-        components = COMPONENTS
+def load_scenarios(path: str | os.PathLike, settings: Settings, *,
+                   kinds: Mapping[str, Any], components: Iterable[str]) -> list[Scenario]:
+    """Load one scenario file. ``kinds`` maps kind names to CheckKind objects (the
+    registered ones, from the check-kind layer above); ``components`` are the valid
+    component names (the page objects' names)."""
     data, lines, shown = _read_yaml(path)
     ctx = Context(file=shown, lines=lines, components=frozenset(components),
                   viewports=tuple(settings.viewports))
@@ -257,15 +269,14 @@ def load_scenarios(path: str | os.PathLike, settings: Settings,
     return scenarios
 
 
-def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings,
-                        kinds: Mapping[str, Any] | None = None,
-                        components: Iterable[str] | None = None) -> list[Scenario]:
+def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings, *,
+                        kinds: Mapping[str, Any], components: Iterable[str]) -> list[Scenario]:
     """Load several files; scenario names must be unique across them because
     they name the baseline images."""
     out: list[Scenario] = []
     seen: dict[str, Scenario] = {}
     for path in paths:
-        for s in load_scenarios(path, settings, kinds, components):
+        for s in load_scenarios(path, settings, kinds=kinds, components=components):
             if s.name in seen:
                 first = seen[s.name]
                 raise ScenarioError(f"duplicate scenario name {s.name!r} (also at "

@@ -1,14 +1,13 @@
 """Baseline files: where they live, and writing them atomically."""
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINES = ROOT / "baselines"
 # Test hook, not a setting: REGRESS_FAULT=baseline-before-rename makes the process SIGKILL
 # itself once a baseline's temp file is written and before it is renamed (tests/self/test_bad_input.py).
 FAULT_ENV = "REGRESS_FAULT"
@@ -18,7 +17,7 @@ def platform_name() -> str:
     return {"linux": "linux", "darwin": "mac", "win32": "windows"}.get(sys.platform, sys.platform)
 
 
-def baseline_path(scenario: str, check: str, viewport: str, browser: str, root: Path = BASELINES) -> Path:
+def baseline_path(scenario: str, check: str, viewport: str, browser: str, root: Path) -> Path:
     """``baselines/<scenario>/<check>-<viewport>-<browser>-<platform>.png``.
 
     Browser and platform are in the name so two machines never overwrite each
@@ -47,7 +46,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def remove_stale_temp_files(root: Path = BASELINES) -> list[Path]:
+def remove_stale_temp_files(root: Path) -> list[Path]:
     """Delete the ``.<name>.*.tmp`` files write_atomic leaves when its process dies before the rename.
 
     A live write holds its temp file for milliseconds; two runs writing one baselines folder at
@@ -61,5 +60,15 @@ def remove_stale_temp_files(root: Path = BASELINES) -> list[Path]:
     return removed
 
 
-def all_baselines(root: Path = BASELINES) -> set[Path]:
+def all_baselines(root: Path) -> set[Path]:
     return {p.resolve() for p in root.glob("*/*.png")}
+
+
+def digest(root: Path) -> str:
+    """sha256 over every baseline file's relative path and content: approve compares it with the run's."""
+    total = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*.png") if p.is_file()):
+            total.update(path.relative_to(root).as_posix().encode() + b"\0")
+            total.update(hashlib.sha256(path.read_bytes()).digest())
+    return total.hexdigest()

@@ -1,0 +1,1 @@
+"""Browser layer: finding Chromium and its flags, stable captures, geometry of components."""

@@ -1,0 +1,1 @@
+"""Pure engines: the image diff and the link checker. No browser, no pytest."""

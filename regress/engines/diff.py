@@ -1,0 +1,462 @@
+"""Pixel-level image diff: a vectorised numpy port of ``pixelmatch``.
+
+The algorithm (YIQ colour delta, anti-aliasing detection after Vysniauskas 2009,
+diff-image drawing) follows the PyPI ``pixelmatch`` package (0.4.0, itself a port
+of mapbox/pixelmatch's YIQ-metric releases) and returns exactly the same
+differing-pixel count and diff image for the same inputs and options.  The
+differential tests in ``tests/self/test_diff.py`` hold it to that.
+
+Only mechanics live here; deciding whether a diff is a failure is the caller's job.
+
+Semantics carried over from the reference on purpose:
+
+* Two pixels whose RGBA values are identical have delta 0. Otherwise both are
+  blended with white by their alpha (``255 + (c - 255) * a / 255``) and compared
+  in YIQ: ``0.5053*y*y + 0.299*i*i + 0.1957*q*q``.  A pixel differs when
+  ``delta > 35215 * threshold * threshold`` (strictly greater: threshold 0 still
+  ignores pairs that blend to the same colour, e.g. two fully transparent pixels).
+* Unless ``include_aa`` is set, a differing pixel that looks like anti-aliasing in
+  either image is not counted (drawn in ``aa_color``).  For a pixel, the 8
+  neighbours (clipped at the image border) are scanned x-major; the brightness
+  delta ``Y(centre) - Y(neighbour)`` is 0 for a sibling of identical colour or of
+  identical brightness.  A pixel on the border starts with one "zero"; more than
+  two zeros means not anti-aliased.  Otherwise it needs both a darker and a
+  brighter neighbour, and the first darkest (or the first brightest) neighbour
+  must have 3+ identical siblings (same border rule) in *both* images.
+* Pixels that do not differ are drawn as grey ``int(255 + (Y - 255) * (alpha*A/255))``
+  of the first image (unblended Y); differing pixels in ``diff_color``; AA pixels in
+  ``aa_color``.  With ``diff_mask`` only differing pixels are drawn, on a fully
+  transparent background.
+
+All float maths runs in float64 in the reference's evaluation order so that
+pixels sitting exactly on the threshold are classified identically.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence, Tuple, Union
+
+import numpy as np
+from PIL import Image
+
+__all__ = ["DiffResult", "compare_arrays", "compare_pngs", "load_rgba", "MAX_YIQ_DELTA"]
+
+#: maximum possible value of the YIQ difference metric
+MAX_YIQ_DELTA = 35215
+
+ImageSource = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
+Color = Tuple[int, int, int]
+
+# neighbour offsets in the reference's scan order: x outer, y inner, centre skipped
+_DX = np.array([-1, -1, -1, 0, 0, 1, 1, 1], dtype=np.int64)
+_DY = np.array([-1, 0, 1, -1, 1, -1, 0, 1], dtype=np.int64)
+
+# work in bounded chunks so that huge candidate sets do not blow up memory
+_CHUNK = 1 << 18
+
+
+@dataclass(frozen=True, eq=False)
+class DiffResult:
+    """Outcome of one comparison.
+
+    ``diff_image`` is an HxWx4 uint8 RGBA array (None if not requested).
+    ``size_mismatch`` is ``((w1, h1), (w2, h2))`` when :func:`compare_pngs` was
+    given images of different sizes (both padded with transparent pixels to the
+    larger extent before comparing), else None.
+    """
+
+    diff_pixels: int
+    total_pixels: int
+    diff_image: np.ndarray | None = field(default=None, repr=False)
+    size_mismatch: tuple[tuple[int, int], tuple[int, int]] | None = None
+
+    @property
+    def ratio(self) -> float:
+        """Fraction of differing pixels (0.0 for an empty image)."""
+        return self.diff_pixels / self.total_pixels if self.total_pixels else 0.0
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _check_unit(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+    v = float(value)
+    if math.isnan(v) or not 0.0 <= v <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    return v
+
+
+def _check_color(name: str, value: object) -> Color:
+    try:
+        comps = tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(f"{name} must be an (r, g, b) triple, got {value!r}") from None
+    if len(comps) != 3 or not all(
+        isinstance(c, numbers.Real) and not isinstance(c, bool) for c in comps
+    ):
+        raise ValueError(f"{name} must be an (r, g, b) triple of numbers, got {value!r}")
+    ints = tuple(int(c) for c in comps)  # the reference truncates with int()
+    if not all(0 <= c <= 255 for c in ints):
+        raise ValueError(f"{name} components must be in [0, 255], got {value!r}")
+    return ints  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _Options:
+    threshold: float
+    include_aa: bool
+    alpha: float
+    aa_color: Color
+    diff_color: Color
+    diff_color_alt: Color | None
+    diff_mask: bool
+    want_diff_image: bool
+
+
+def _options(
+    *,
+    threshold: float = 0.1,
+    include_aa: bool = False,
+    alpha: float = 0.1,
+    aa_color: Sequence[float] = (255, 255, 0),
+    diff_color: Sequence[float] = (255, 0, 0),
+    diff_color_alt: Sequence[float] | None = None,
+    diff_mask: bool = False,
+    want_diff_image: bool = True,
+) -> _Options:
+    return _Options(
+        threshold=_check_unit("threshold", threshold),
+        include_aa=bool(include_aa),
+        alpha=_check_unit("alpha", alpha),
+        aa_color=_check_color("aa_color", aa_color),
+        diff_color=_check_color("diff_color", diff_color),
+        diff_color_alt=None
+        if diff_color_alt is None
+        else _check_color("diff_color_alt", diff_color_alt),
+        diff_mask=bool(diff_mask),
+        want_diff_image=bool(want_diff_image),
+    )
+
+
+def _check_array(name: str, arr: object) -> np.ndarray:
+    if not isinstance(arr, np.ndarray):
+        raise ValueError(f"{name} must be a numpy array, got {type(arr).__name__}")
+    if arr.dtype != np.uint8:
+        raise ValueError(f"{name} must have dtype uint8, got {arr.dtype}")
+    if arr.ndim != 3 or arr.shape[2] != 4:
+        raise ValueError(f"{name} must have shape (height, width, 4) RGBA, got {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+# --------------------------------------------------------------------------- colour maths
+
+
+def _blended_yiq(px: np.ndarray, *, y_only: bool = False):
+    """YIQ of RGBA uint8 pixels (..., 4) blended with white, as the reference does.
+
+    For opaque pixels the blend is exact (``255 + (c - 255) * 1.0 == c``), so it
+    is applied unconditionally.
+    """
+    f = px.astype(np.float64)
+    a = f[..., 3] / 255
+    r = 255 + (f[..., 0] - 255) * a
+    g = 255 + (f[..., 1] - 255) * a
+    b = 255 + (f[..., 2] - 255) * a
+    y = r * 0.29889531 + g * 0.58662247 + b * 0.11448223
+    if y_only:
+        return y
+    i = r * 0.59597799 - g * 0.27417610 - b * 0.32180189
+    q = r * 0.21147017 - g * 0.52261711 + b * 0.31114694
+    return y, i, q
+
+
+def _neighbours(xs: np.ndarray, ys: np.ndarray, width: int, height: int):
+    """Flat indices (N, 8, clipped), validity mask (N, 8) and border flag (N,)."""
+    nx = xs[:, None] + _DX
+    ny = ys[:, None] + _DY
+    valid = (nx >= 0) & (nx < width) & (ny >= 0) & (ny < height)
+    np.clip(nx, 0, width - 1, out=nx)
+    np.clip(ny, 0, height - 1, out=ny)
+    border = (xs == 0) | (xs == width - 1) | (ys == 0) | (ys == height - 1)
+    return ny * width + nx, valid, border
+
+
+def _has_many_siblings(packed: np.ndarray, idx: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Vectorised ``has_many_siblings``: 3+ identical neighbours (border counts as one)."""
+    xs = idx % width
+    ys = idx // width
+    nidx, valid, border = _neighbours(xs, ys, width, height)
+    same = (packed[nidx] == packed[idx][:, None]) & valid
+    return border.astype(np.int64) + same.sum(axis=1) > 2
+
+
+def _antialiased(
+    img: np.ndarray,
+    packed: np.ndarray,
+    other_packed: np.ndarray,
+    idx: np.ndarray,
+    width: int,
+    height: int,
+) -> np.ndarray:
+    """Vectorised ``antialiased(img, x, y, width, height, img2)`` for flat indices ``idx``."""
+    xs = idx % width
+    ys = idx // width
+    nidx, valid, border = _neighbours(xs, ys, width, height)
+    # brightness delta centre - neighbour; identical pixels give exactly 0.0 here too
+    yc = _blended_yiq(img[idx], y_only=True)
+    yn = _blended_yiq(img[nidx], y_only=True)
+    delta = yc[:, None] - yn
+    delta[~valid] = 0.0
+    zeroes = border.astype(np.int64) + ((delta == 0) & valid).sum(axis=1)
+    # first strictly-darkest / brightest neighbour in scan order (np.arg* pick the first)
+    kmin = delta.argmin(axis=1)
+    kmax = delta.argmax(axis=1)
+    rows = np.arange(len(idx))
+    dmin = delta[rows, kmin]
+    dmax = delta[rows, kmax]
+    result = np.zeros(len(idx), dtype=bool)
+    possible = np.flatnonzero((zeroes <= 2) & (dmin < 0) & (dmax > 0))
+    if possible.size == 0:
+        return result
+    pmin = nidx[possible, kmin[possible]]
+    pmax = nidx[possible, kmax[possible]]
+    by_min = _has_many_siblings(packed, pmin, width, height) & _has_many_siblings(
+        other_packed, pmin, width, height
+    )
+    by_max = _has_many_siblings(packed, pmax, width, height) & _has_many_siblings(
+        other_packed, pmax, width, height
+    )
+    result[possible] = by_min | by_max
+    return result
+
+
+def _gray(img: np.ndarray, alpha: float) -> np.ndarray:
+    """``draw_gray_pixel`` for every pixel: int(255 + (Y - 255) * (alpha * A / 255))."""
+    flat = img.reshape(-1, 4)
+    out = np.empty(flat.shape[0], dtype=np.uint8)
+    factor_lut = alpha * np.arange(256, dtype=np.float64) / 255  # exactly alpha*A/255 per A
+    for start in range(0, flat.shape[0], _CHUNK):
+        px = flat[start : start + _CHUNK]
+        y = (
+            px[:, 0] * 0.29889531  # uint8 * python float -> float64, same products
+            + px[:, 1] * 0.58662247
+            + px[:, 2] * 0.11448223
+        )
+        val = 255 + (y - 255) * factor_lut[px[:, 3]]
+        out[start : start + _CHUNK] = val  # truncation == int() for values in [0, 256)
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def compare_arrays(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    threshold: float = 0.1,
+    include_aa: bool = False,
+    alpha: float = 0.1,
+    aa_color: Sequence[float] = (255, 255, 0),
+    diff_color: Sequence[float] = (255, 0, 0),
+    diff_color_alt: Sequence[float] | None = None,
+    diff_mask: bool = False,
+    want_diff_image: bool = True,
+) -> DiffResult:
+    """Compare two HxWx4 uint8 RGBA arrays of equal shape, pixelmatch-style.
+
+    ``threshold`` (0..1) is the matching threshold, smaller is more sensitive.
+    ``include_aa=True`` counts anti-aliased pixels as differences (disables AA
+    detection).  ``alpha`` is the opacity of the grey copy of ``a`` in the diff
+    image.  ``diff_color_alt`` (mapbox/pixelmatch's ``diffColorAlt``), if given,
+    colours differing pixels that are darker in ``b`` than in ``a``; None keeps the
+    reference behaviour.  ``diff_mask`` draws only differing pixels, on a
+    transparent background.  Raises ValueError for bad shapes, dtypes or options.
+    """
+    opts = _options(
+        threshold=threshold,
+        include_aa=include_aa,
+        alpha=alpha,
+        aa_color=aa_color,
+        diff_color=diff_color,
+        diff_color_alt=diff_color_alt,
+        diff_mask=diff_mask,
+        want_diff_image=want_diff_image,
+    )
+    a = _check_array("a", a)
+    b = _check_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"image sizes do not match: a is {a.shape[1]}x{a.shape[0]}, "
+            f"b is {b.shape[1]}x{b.shape[0]} (width x height)"
+        )
+    return _compare(a, b, opts)
+
+
+def _compare(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
+    height, width = a.shape[:2]
+    total = width * height
+    flat_a = a.reshape(-1, 4)
+    flat_b = b.reshape(-1, 4)
+    packed_a = flat_a.view(np.uint32).reshape(-1)
+    packed_b = flat_b.view(np.uint32).reshape(-1)
+
+    max_delta = MAX_YIQ_DELTA * opts.threshold * opts.threshold
+
+    # identical RGBA -> delta 0 -> never a difference: only look at the rest
+    changed = np.flatnonzero(packed_a != packed_b)
+    diff_parts: list[np.ndarray] = []
+    alt_parts: list[np.ndarray] = []
+    aa_parts: list[np.ndarray] = []
+    for start in range(0, changed.size, _CHUNK):
+        idx = changed[start : start + _CHUNK]
+        y1, i1, q1 = _blended_yiq(flat_a[idx])
+        y2, i2, q2 = _blended_yiq(flat_b[idx])
+        y = y1 - y2
+        i = i1 - i2
+        q = q1 - q2
+        delta = 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q
+        over = delta > max_delta
+        cand = idx[over]
+        darker_in_b = (y1 > y2)[over]
+        if not opts.include_aa and cand.size:
+            is_aa = _antialiased(flat_a, packed_a, packed_b, cand, width, height)
+            rest = np.flatnonzero(~is_aa)
+            if rest.size:
+                is_aa[rest] = _antialiased(flat_b, packed_b, packed_a, cand[rest], width, height)
+            aa_parts.append(cand[is_aa])
+            cand = cand[~is_aa]
+            darker_in_b = darker_in_b[~is_aa]
+        diff_parts.append(cand)
+        alt_parts.append(darker_in_b)
+
+    diffs = np.concatenate(diff_parts) if diff_parts else np.empty(0, dtype=np.intp)
+    n_diff = int(diffs.size)
+
+    image = None
+    if opts.want_diff_image:
+        out = np.zeros((total, 4), dtype=np.uint8)
+        if not opts.diff_mask:
+            out[:, :3] = _gray(a, opts.alpha)[:, None]
+            out[:, 3] = 255
+            if aa_parts:
+                out[np.concatenate(aa_parts)] = (*opts.aa_color, 255)
+        if opts.diff_color_alt is None or n_diff == 0:
+            out[diffs] = (*opts.diff_color, 255)
+        else:
+            alt = np.concatenate(alt_parts)
+            out[diffs[~alt]] = (*opts.diff_color, 255)
+            out[diffs[alt]] = (*opts.diff_color_alt, 255)
+        image = out.reshape(height, width, 4)
+    return DiffResult(diff_pixels=n_diff, total_pixels=total, diff_image=image)
+
+
+def _is_bytes(source: object) -> bool:
+    return isinstance(source, (bytes, bytearray, memoryview))
+
+
+def _read_source(source: ImageSource, name: str | None) -> tuple[bytes, str]:
+    if _is_bytes(source):
+        data = bytes(source)
+        return data, name or f"<{len(data)} bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        return path.read_bytes(), name or str(path)
+    raise ValueError(f"image source must be bytes or a path, got {type(source).__name__}")
+
+
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, Image.DecompressionBombError)
+
+
+def _decode(data: bytes, name: str) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            if im.mode.startswith("I;16"):
+                # 16-bit grey: keep the high byte (as 16-bit RGB PNGs are read)
+                grey = (np.asarray(im).astype(np.uint16) >> 8).astype(np.uint8)
+                arr = np.empty(grey.shape + (4,), dtype=np.uint8)
+                arr[..., :3] = grey[..., None]
+                arr[..., 3] = 255
+                return arr
+            rgba = im.convert("RGBA")
+    except _DECODE_ERRORS as exc:
+        raise ValueError(f"{name}: not a decodable image ({exc})") from exc
+    return np.array(rgba, dtype=np.uint8)
+
+
+def load_rgba(source: ImageSource, *, name: str | None = None) -> np.ndarray:
+    """Decode a PNG (or any Pillow-readable image) to an HxWx4 uint8 RGBA array.
+
+    ``source`` is the encoded bytes or a path; ``name`` labels the image in error
+    messages (defaults to the path).  Raises ValueError naming the image if it
+    cannot be decoded; a missing file raises FileNotFoundError.
+    """
+    data, label = _read_source(source, name)
+    return _decode(data, label)
+
+
+def _probe_size(data: bytes, name: str) -> tuple[int, int]:
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            size = im.size
+        with Image.open(io.BytesIO(data)) as im:
+            im.verify()  # chunk/CRC check without decoding pixels
+    except _DECODE_ERRORS as exc:
+        raise ValueError(f"{name}: not a decodable image ({exc})") from exc
+    return size
+
+
+def _pad(img: np.ndarray, width: int, height: int) -> np.ndarray:
+    if img.shape[1] == width and img.shape[0] == height:
+        return img
+    out = np.zeros((height, width, 4), dtype=np.uint8)  # transparent
+    out[: img.shape[0], : img.shape[1]] = img
+    return out
+
+
+def compare_pngs(a: ImageSource, b: ImageSource, **options) -> DiffResult:
+    """Compare two encoded images (bytes or paths) with :func:`compare_arrays` options.
+
+    Byte-identical inputs short-circuit to 0 differing pixels (decoded only if a
+    grey diff image is wanted).  Images of different sizes are not an error: both
+    are padded with transparent pixels to the larger width and height, compared,
+    and the result carries ``size_mismatch=((w1, h1), (w2, h2))``.  Note that a
+    transparent pad blends to white, so padding against white content does not
+    count as different; callers should treat ``size_mismatch`` as a failure.
+    """
+    opts = _options(**options)
+    # paths name themselves in errors; raw bytes are called "image a" / "image b"
+    data_a, name_a = _read_source(a, "image a" if _is_bytes(a) else None)
+    data_b, name_b = _read_source(b, "image b" if _is_bytes(b) else None)
+
+    if data_a == data_b:
+        if opts.want_diff_image and not opts.diff_mask:
+            img = _decode(data_a, name_a)  # grey background needs the pixels
+            return _compare(img, img, opts)
+        width, height = _probe_size(data_a, name_a)
+        image = np.zeros((height, width, 4), dtype=np.uint8) if opts.want_diff_image else None
+        return DiffResult(diff_pixels=0, total_pixels=width * height, diff_image=image)
+
+    img_a = _decode(data_a, name_a)
+    img_b = _decode(data_b, name_b)
+    if img_a.shape == img_b.shape:
+        return _compare(img_a, img_b, opts)
+    (h1, w1), (h2, w2) = img_a.shape[:2], img_b.shape[:2]
+    width, height = max(w1, w2), max(h1, h2)
+    result = _compare(_pad(img_a, width, height), _pad(img_b, width, height), opts)
+    return DiffResult(
+        diff_pixels=result.diff_pixels,
+        total_pixels=result.total_pixels,
+        diff_image=result.diff_image,
+        size_mismatch=((w1, h1), (w2, h2)),
+    )

@@ -1,0 +1,53 @@
+"""Where a project's files are: the one definition of the root and of every default path.
+
+The root is the project being tested, not this package: pytest's rootdir for the
+plugin, the current directory for the command line. So the defaults stay right
+when the package is installed (site-packages is nobody's project).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Site settings that come with the package: used when a project has no config/site.yaml.
+PACKAGE_SETTINGS = Path(__file__).resolve().parent / "site.yaml"
+REPORTS_ENV = "REGRESS_REPORTS_DIR"  # a private reports folder (self-tests, soak runs)
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+
+    @classmethod
+    def here(cls) -> "ProjectPaths":
+        return cls(Path.cwd())
+
+    @property
+    def settings(self) -> Path:
+        own = self.root / "config" / "site.yaml"
+        return own if own.is_file() else PACKAGE_SETTINGS
+
+    @property
+    def scenarios(self) -> Path:
+        return self.root / "config" / "scenarios"
+
+    @property
+    def baselines(self) -> Path:
+        return self.root / "baselines"
+
+    @property
+    def reports(self) -> Path:
+        return Path(os.environ.get(REPORTS_ENV) or self.root / "reports")
+
+    @property
+    def regression_suite(self) -> Path:
+        """tests/regression: the Python tests the scenario files join (`pytest tests` runs both)."""
+        return self.root / "tests" / "regression"
+
+    def shown(self, path: Path) -> str:
+        """A path as the user reads it: relative to the root when it is inside."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,132 @@
+"""Fixtures: the browser (pytest-playwright's, customised), viewports, and the settled pages
+that visual items share."""
+from __future__ import annotations
+
+import pytest
+
+from pages import ArticlePage, PageNotLoaded
+from ..browser import chromium
+from ..browser.capture import freeze_clock, settle
+from ..checks import CheckFailure
+from . import tracing
+from .state import session_state
+
+
+@pytest.fixture(scope="session")
+def site_settings(pytestconfig):
+    return session_state(pytestconfig).settings
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright, browser_name, base_url, site_settings):
+    args = dict(browser_type_launch_args)
+    if (browser_name or "chromium") == "chromium" and "channel" not in args:
+        try:
+            executable = chromium.find_chromium(playwright.chromium.executable_path,
+                                                headless=args.get("headless", True))
+        except chromium.NoBrowserError as err:
+            pytest.exit(str(err), returncode=4)
+        if executable:
+            args["executable_path"] = executable
+        allowed = chromium.host_of(base_url) + list(site_settings.links.get("allow_hosts", []))
+        args["args"] = [*args.get("args", []), *chromium.launch_flags(allowed)]
+    return args
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Python tests that use a page run once per viewport of the site settings."""
+    if "viewport_name" in metafunc.fixturenames:
+        names = list(session_state(metafunc.config).settings.viewports)
+        metafunc.parametrize("viewport_name", names, indirect=True)
+
+
+@pytest.fixture
+def viewport_name(request) -> str:
+    if hasattr(request, "param"):
+        return request.param
+    return getattr(request.node, "viewport", None) or next(iter(session_state(request.config).settings.viewports))
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, viewport_name, site_settings):
+    width, height = site_settings.viewports[viewport_name]
+    return {
+        **browser_context_args,
+        "viewport": {"width": width, "height": height},
+        "locale": "en-US",
+        "timezone_id": "Asia/Seoul",
+        "service_workers": "block",
+    }
+
+
+@pytest.fixture
+def context(context, request):
+    context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(chromium.NAVIGATION_TIMEOUT_MS)
+    tracing.start(context, request.node)  # only during a failed item's tracing re-run
+    yield context
+    tracing.stop(context, request.node)
+
+
+class SettledPages:
+    """Loaded, settled pages kept across items: visual items of one page and viewport share one.
+
+    Loading and settling (fonts, lazy images, transitions) costs more than the captures
+    themselves. Captures leave the page as they found it (hides are undone; masks are
+    Playwright's). The few most recent are kept: the viewports of one scenario, interleaved
+    as items are ordered."""
+
+    KEEP = 4
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self._pages: dict[tuple, tuple] = {}
+        self._chunks: dict[str, object] = {}  # node id -> the page whose trace chunk it holds
+
+    def get(self, item: pytest.Item, base_url: str, path: str, viewport: str, clock: str,
+            context_args: dict) -> tuple:
+        key = (base_url, path, viewport, clock, repr(sorted(context_args.items())))
+        cached = self._pages.get(key)
+        if cached is None or cached[0].is_closed():
+            cached = self._pages[key] = self._load(base_url, path, clock, context_args, item)
+            while len(self._pages) > self.KEEP:
+                old_page, _ = self._pages.pop(next(iter(self._pages)))
+                old_page.context.close()
+        page = cached[0]
+        if tracing.every_item(item.config) != "off" and item.nodeid not in self._chunks:
+            tracing.start_chunk(page, item)
+            self._chunks[item.nodeid] = page
+        return cached
+
+    def _load(self, base_url: str, path: str, clock: str, context_args: dict, item: pytest.Item) -> tuple:
+        context = self.browser.new_context(**context_args)
+        context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
+        if tracing.every_item(item.config) != "off":
+            tracing.start_shared(context)
+        page = context.new_page()
+        freeze_clock(page, clock)
+        try:
+            site = ArticlePage(page, base_url).open(path)
+        except PageNotLoaded as err:
+            context.close()
+            raise CheckFailure(str(err)) from None
+        settle(page)
+        return page, site
+
+    def item_done(self, item: pytest.Item, failed: bool) -> None:
+        page = self._chunks.pop(item.nodeid, None)
+        if page is not None and not page.is_closed():
+            tracing.stop_chunk(page, item, failed)
+
+    def close(self) -> None:
+        while self._pages:
+            page, _ = self._pages.popitem()[1]
+            if not page.is_closed():
+                page.context.close()
+
+
+@pytest.fixture(scope="session")
+def settled_pages(browser):
+    pages = SettledPages(browser)
+    yield pages
+    pages.close()  # before the browser is

@@ -1,0 +1,40 @@
+"""The plugin's state, typed, in pytest's stash: one :class:`SessionState` per run, notes per item."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..model.scenario import Settings
+from ..run.record import ItemNotes
+from .options import Options
+
+
+@dataclass
+class SessionState:
+    options: Options
+    settings: Settings
+    # Set once the run turns out to test a site (a scenario or a test that asks for a page):
+    latest: Path | None = None  # this run's reports/latest
+    demo_site: Any = None  # the demo site this process started, if any
+    baselines_written: list[str] = field(default_factory=list)
+    collect_errors: list[tuple[str, str]] = field(default_factory=list)  # (node id, message)
+    shard: tuple[int, int] | None = None
+
+
+SESSION = pytest.StashKey[SessionState]()
+NOTES = pytest.StashKey[ItemNotes]()  # on an item: what it adds to the run record
+
+
+def session_state(config: pytest.Config) -> SessionState:
+    return config.stash[SESSION]
+
+
+def notes_of(item: pytest.Item) -> ItemNotes:
+    """The item's notes, made on first use."""
+    notes = item.stash.get(NOTES, None)
+    if notes is None:
+        notes = item.stash[NOTES] = ItemNotes()
+    return notes
