@@ -228,7 +228,7 @@ RUN_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["nodeid", "status"],
+                "required": ["nodeid", "status", "kind"],
                 "properties": {
                     "nodeid": {"type": "string"},
                     "status": {"enum": list(STATUSES)},

@@ -200,7 +200,7 @@ def test_killed_run_keeps_the_previous_report_and_its_own_says_it_did_not_finish
     assert "section_national" in html
     # the killed run's own page says it did not finish, and approve will not work from it
     pending = (reports / "latest" / "index.html").read_text(encoding="utf-8")
-    assert "it did not finish" in pending and "make approve</code> refuses it" in pending
+    assert "it did not finish" in pending and "regress approve</code> refuses it" in pending
     record = json.loads((reports / "latest" / "run.json").read_text(encoding="utf-8"))
     assert record["finished"] is None
     assert "did not finish; run `regress test` again" in approve_refusal(reports)

@@ -1,0 +1,70 @@
+"""The typed run record (regress.run.record): round trip, schema errors that name the key,
+and the item notes that travel in one user_properties entry."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from regress.run.record import (FailureRecord, ItemNotes, ItemRecord, RunRecord, RunRecordError,
+                                VisualRecord)
+
+
+def _record() -> RunRecord:
+    item = ItemRecord(nodeid="a.yaml::s::visual[desktop]", kind="visual", viewport="desktop", status="failed",
+                      visual=VisualRecord(baseline="b.png", actual="a.png", diff_pixels=3, ratio=0.5),
+                      failure=FailureRecord(when="call", type="CheckFailure", assertion=True, message="m",
+                                            checks=["visual"]))
+    return RunRecord(started="2026-12-02T10:00:00+00:00", finished="2026-12-02T10:01:00+00:00",
+                     exitstatus=1, duration=60.0, items=[item], worktree_changes={"x.py": None})
+
+
+def test_save_and_load_give_the_same_record(tmp_path):
+    record = _record()
+    record.save(tmp_path / "run.json")
+    assert RunRecord.load(tmp_path / "run.json") == record
+    assert not list(tmp_path.glob(".*.tmp"))  # written through a temp file and a rename
+
+
+@pytest.mark.parametrize("change,where", [
+    (lambda d: d["items"][0].pop("nodeid"), "at items.0: 'nodeid' is a required property"),
+    (lambda d: d["items"][0].update(status="green"), "at items.0.status: 'green' is not one of"),
+    (lambda d: d["items"][0]["visual"].update(diff_pixels=-1), "at items.0.visual.diff_pixels"),
+    (lambda d: d.update(version=99), "at version: 1 was expected"),
+    (lambda d: d.pop("finished"), "at (top level): 'finished' is a required property"),
+])
+def test_a_broken_record_is_one_error_naming_the_key(tmp_path, change, where):
+    data = _record().to_json()
+    change(data)
+    (tmp_path / "run.json").write_text(json.dumps(data))
+    with pytest.raises(RunRecordError) as caught:
+        RunRecord.load(tmp_path / "run.json")
+    assert str(caught.value).startswith(f"{tmp_path / 'run.json'}: not a run record: ")
+    assert where in str(caught.value)
+
+
+def test_unreadable_json_names_the_file(tmp_path):
+    (tmp_path / "run.json").write_text("{not json")
+    with pytest.raises(RunRecordError, match="run.json: not readable as JSON"):
+        RunRecord.load(tmp_path / "run.json")
+
+
+def test_item_notes_replace_their_entry_in_user_properties():
+    properties = [("other", 1)]
+    notes = ItemNotes(visual=VisualRecord(baseline="b.png"))
+    notes.attach(properties)
+    notes.traces.append("trace.zip")
+    notes.attach(properties)  # the traced re-run adds its trace after the first report
+    assert [key for key, _ in properties] == ["other", "regress"]
+    assert ItemNotes.read(properties) == notes
+    assert ItemNotes.read([("other", 1)]) is None
+
+
+def test_failure_record_says_whether_a_check_found_the_site_broken():
+    class Checked(AssertionError):
+        checks = ("count top_ten.items",)
+
+    assert FailureRecord.of("call", Checked("9 found")).assertion is True
+    assert FailureRecord.of("call", Checked("9 found")).checks == ["count top_ten.items"]
+    timeout = FailureRecord.of("setup", TimeoutError("slow"))
+    assert (timeout.assertion, timeout.type, timeout.when) == (False, "TimeoutError", "setup")
