@@ -1,11 +1,11 @@
-"""python -m demo_site [--port 8000] [--host 127.0.0.1] [--mutation NAME] [--articles N] ..."""
+"""python -m demo_site [--port 8000] [--host 127.0.0.1] [--mutation NAME] [--news-day 1|2] [--articles N] ..."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from . import mutations
-from .content import generated_article_paths
+from .content import NEWS_DAYS, generated_article_paths
 
 
 def main(argv=None) -> int:
@@ -13,6 +13,8 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=int, default=8000, help="port (0 = pick a free one); default 8000")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--mutation", default=None, help="serve a deliberate defect (see --list-mutations)")
+    p.add_argument("--news-day", type=int, choices=NEWS_DAYS, default=1,
+                   help="which day of news to serve: 1 = the seed day (default), 2 = the next day")
     p.add_argument("--articles", type=int, default=0, metavar="N", help="add N generated articles (load tests)")
     p.add_argument("--font-delay", type=float, default=0.3, help="seconds to delay the Lora font (default 0.3)")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -37,7 +39,7 @@ def main(argv=None) -> int:
 
     from .server import DemoSite
     site = DemoSite(port=args.port, host=args.host, mutation=args.mutation, articles=args.articles,
-                    font_delay=args.font_delay, verbose=args.verbose)
+                    font_delay=args.font_delay, verbose=args.verbose, news_day=args.news_day)
     site.start()
     print(f"Serving demo site at {site.url}/", flush=True)
     try:

@@ -14,6 +14,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_ARTICLE_ID = 330924
 SEED_ARTICLE_PATH = "/www/nation/2022/06/120_330924.html"
 GENERATED_ID_BASE = 900000
+# News days: 1 is the seed day; a later day is day 1's data plus its overlay file in data/.
+NEWS_DAYS = (1, 2)
+NEWS_DAY_OVERLAYS = {2: "news-day-2.yaml"}
+_OVERLAY_KEYS = {"site", "articles", "corrections"}
 
 _SENTENCES = [
     "Officials familiar with the matter said the discussions were expected to continue over the coming weeks.",
@@ -40,15 +44,80 @@ def load_yaml(name: str) -> Any:
         return yaml.safe_load(fh)
 
 
-def load_data() -> dict:
-    """Raw data as a dict: {"site": ..., "articles": [...]}. Mutations transform this dict."""
+def load_data(news_day: int = 1) -> dict:
+    """Raw data as a dict: {"site": ..., "articles": [...]}. Mutations transform this dict.
+
+    ``news_day`` 1 is the seed day (site.yaml + articles.yaml as they are); other days apply
+    their overlay file (``NEWS_DAY_OVERLAYS``) to that data, see :func:`apply_news_day`."""
+    if news_day not in NEWS_DAYS:
+        raise ValueError(f"unknown news day {news_day!r}; valid days: {', '.join(map(str, NEWS_DAYS))}")
     site = load_yaml("site.yaml")
     articles = load_yaml("articles.yaml")["articles"]
-    for a in articles:
+    data = {"site": site, "articles": articles}
+    if news_day in NEWS_DAY_OVERLAYS:
+        data = apply_news_day(data, load_yaml(NEWS_DAY_OVERLAYS[news_day]), NEWS_DAY_OVERLAYS[news_day])
+    for a in data["articles"]:
         for key in ("posted", "updated", "title", "byline"):
             if key in a:
                 a[key] = str(a[key])
-    return {"site": site, "articles": articles}
+    return data
+
+
+class NewsDayError(ValueError):
+    """A news-day overlay that does not fit the data it is applied to."""
+
+
+def apply_news_day(data: dict, overlay: dict, name: str = "overlay") -> dict:
+    """Apply a news-day overlay to the loaded data (in place; returns it). The overlay has:
+
+    * ``site``: top-level keys of site.yaml, each replaced as a whole (widget id lists,
+      ``seed_clock``); a key site.yaml does not have is an error;
+    * ``articles``: new article records, appended (their ids must be new);
+    * ``corrections``: edits of existing records by ``id``: every other field replaces the
+      record's, except ``paragraphs``, a map of 1-based paragraph number -> corrected text.
+
+    Every id a widget lists must exist afterwards. Errors raise :class:`NewsDayError`."""
+    def fail(msg: str):
+        raise NewsDayError(f"{name}: {msg}")
+
+    if not isinstance(overlay, dict) or set(overlay) - _OVERLAY_KEYS:
+        fail(f"top-level keys must be some of {sorted(_OVERLAY_KEYS)}")
+    site, articles = data["site"], data["articles"]
+    for key, value in (overlay.get("site") or {}).items():
+        if key not in site:
+            fail(f"site key {key!r} is not in site.yaml")
+        site[key] = value
+    by_id = {int(a["id"]): a for a in articles}
+    for rec in overlay.get("articles") or []:
+        if int(rec["id"]) in by_id:
+            fail(f"article id {rec['id']} already exists")
+        by_id[int(rec["id"])] = rec
+        articles.append(rec)
+    for fix in overlay.get("corrections") or []:
+        fix = dict(fix)
+        target = by_id.get(int(fix.pop("id", 0)))
+        if target is None:
+            fail("a correction names an article id that does not exist")
+        unknown = sorted(k for k in fix if k != "paragraphs" and k not in target)
+        if unknown:
+            fail(f"a correction of article {target['id']} sets fields it does not have: {unknown}")
+        paragraphs = fix.pop("paragraphs", None) or {}
+        if paragraphs:
+            if not target.get("paragraphs"):
+                fail(f"article {target['id']} has no paragraphs of its own to correct")
+            target["paragraphs"] = list(target["paragraphs"])
+            for number, text in paragraphs.items():
+                if not 1 <= int(number) <= len(target["paragraphs"]):
+                    fail(f"article {target['id']} has no paragraph {number}")
+                target["paragraphs"][int(number) - 1] = text
+        target.update(fix)
+        if str(target.get("updated", "")) < str(target.get("posted", "")):
+            fail(f"article {target['id']} would be updated before it was posted")
+    for widget in ("trending", "top10", "top5", "darkroom"):
+        missing = [i for i in site.get(widget, []) if int(i) not in by_id]
+        if missing:
+            fail(f"{widget} lists unknown article ids {missing}")
+    return data
 
 
 def seeded(seed: Any) -> random.Random:

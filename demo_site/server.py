@@ -66,14 +66,15 @@ class DemoSite:
     article_path = SEED_ARTICLE_PATH
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1", mutation: Optional[str] = None,
-                 articles: int = 0, font_delay: float = 0.3, verbose: bool = False):
+                 articles: int = 0, font_delay: float = 0.3, verbose: bool = False, news_day: int = 1):
         self.host = host
         self.port = port
         self.mutation = _mutations.get(mutation)  # raises UnknownMutation (a KeyError)
         self.font_delay = float(font_delay)
         self.verbose = verbose
-        data = load_data()
-        if self.mutation:
+        self.news_day = news_day
+        data = load_data(news_day)  # the day's data (raises ValueError for an unknown day) ...
+        if self.mutation:  # ... then the mutation's transform, on top of it
             data = self.mutation.apply_data(data)
         self.site = Site(data, extra_articles=articles)
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -123,6 +124,12 @@ class DemoSite:
         self.stop()
 
     # -- introspection -----------------------------------------------------
+    @property
+    def seed_clock(self) -> str:
+        """The day's capture time (ISO 8601, Asia/Seoul): anchors the trending rotation; a browser
+        clock set to it shows that day's date line."""
+        return str(self.site.site["seed_clock"])
+
     def generated_article_paths(self) -> list[str]:
         return self.site.generated_paths()
 
