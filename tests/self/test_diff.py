@@ -1,7 +1,9 @@
 """Differential tests: regress.diff against the reference PyPI ``pixelmatch`` package.
 
 Every case runs the reference on the same RGBA bytes and demands the same
-differing-pixel count and the same diff image, byte for byte.
+differing-pixel count and the same diff image, byte for byte.  ``regress.diff``
+runs its engine in use, the compiled kernel; ``test_diff_fast.py`` holds that
+kernel to the numpy port on the same corpora and more.
 
 Corpora:
 * ``data/pixelmatch/``: mapbox/pixelmatch's own test pairs (ISC, see LICENSE there).
