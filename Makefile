@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 ARGS   ?=
 
-.PHONY: setup regress test approve bench soak clean
+.PHONY: setup regress reference test catalog approve bench soak clean
 
 setup: $(VENV)/.installed
 	@$(VENV)/bin/regress setup
@@ -15,14 +15,23 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-## make regress: the regression suite against the demo site (or BASE_URL=...)
+## make regress [TARGET=NAME] [BASE_URL=...]: the regression suite; the demo site by default
+## (pinned rules), a BASE_URL alone runs the live rules (target `live`)
 regress: setup
-	$(PYTEST) tests/regression $(if $(BASE_URL),--base-url $(BASE_URL)) $(ARGS)
+	$(PYTEST) tests/regression $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(TARGET),--target $(TARGET)) $(ARGS)
+
+## make reference TARGET=NAME [BASE_URL=...]: record a target's missing baselines and chrome reference
+reference: setup
+	$(VENV)/bin/regress reference $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(TARGET),--target $(TARGET)) $(ARGS)
 
 ## make test: the project's own tests, which include the regression suite
 test: setup
 	$(VENV)/bin/lint-imports
 	$(PYTEST) tests $(ARGS)
+
+## make catalog [MODES=pinned-day1,live-day1,live-day2]: the mutation catalog in every mode (make test runs pinned-day1)
+catalog: setup
+	REGRESS_CATALOG=$(or $(MODES),pinned-day1,live-day1,live-day2) $(PYTEST) tests/self/test_mutations.py $(ARGS)
 
 ## make approve [K=EXPR]: promote the last run's failed visual captures to baselines (K: a -k expression)
 approve: $(VENV)/.installed

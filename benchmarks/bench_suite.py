@@ -170,7 +170,7 @@ def bench_overhead(tmp: Path, base_url: str, repeat: int, quick: bool) -> dict:
     floor_cmd = [PY, str(Path(__file__).resolve()), "--floor", base_url, "--floor-scenarios", str(scenarios)]
     if quick:
         floor_cmd += ["--floor-viewport", "desktop"]
-    suite_cmd = pytest_cmd(tmp, "overhead", "--base-url", base_url, "--scenarios", str(scenarios),
+    suite_cmd = pytest_cmd(tmp, "overhead", "--base-url", base_url, "--target", "demo", "--scenarios", str(scenarios),
                            "tests/regression", "-m", "visual", *selection)
     floors, suites = [], []
     for _ in range(repeat):
@@ -188,7 +188,7 @@ def bench_parallel(tmp: Path, base_url: str, repeat: int, quick: bool) -> dict:
     runs: dict[int, list[Run]] = {1: [], 2: []}
     for _ in range(repeat):
         for workers in (1, 2):
-            cmd = pytest_cmd(tmp, f"n{workers}", "--base-url", base_url, "-n", str(workers),
+            cmd = pytest_cmd(tmp, f"n{workers}", "--base-url", base_url, "--target", "demo", "-n", str(workers),
                              "tests/regression", *selection)
             runs[workers].append(timed(f"suite -n {workers}", cmd, 3600))
     one, two = best(runs[1]), best(runs[2])
@@ -257,7 +257,7 @@ def bench_growth(tmp: Path, base_url: str, generated: list[str], repeat: int, si
     # the baselines of every page, untimed: the timed runs then compare, like a real run
     largest = tmp / "growth-all"
     write_growth_scenarios(largest, generated[:max(sizes)])
-    prep = timed("growth baselines", pytest_cmd(tmp, "growth-prep", "--base-url", base_url, "--scenarios",
+    prep = timed("growth baselines", pytest_cmd(tmp, "growth-prep", "--base-url", base_url, "--target", "demo", "--scenarios",
                                                  str(largest), "--baselines-dir", str(baselines),
                                                  "--update-baselines", "missing", *GROWTH_SELECTION), 3600)
     runs: dict[int, list[Run]] = {n: [] for n in sizes}
@@ -265,7 +265,7 @@ def bench_growth(tmp: Path, base_url: str, generated: list[str], repeat: int, si
         for n in sizes:
             directory = tmp / f"growth-{n}"
             write_growth_scenarios(directory, generated[:n])
-            cmd = pytest_cmd(tmp, f"growth-{n}", "--base-url", base_url, "--scenarios", str(directory),
+            cmd = pytest_cmd(tmp, f"growth-{n}", "--base-url", base_url, "--target", "demo", "--scenarios", str(directory),
                              "--baselines-dir", str(baselines), *GROWTH_SELECTION)
             runs[n].append(timed(f"{n} pages", cmd, 3600))
     chosen = {n: best(r) for n, r in runs.items()}

@@ -56,6 +56,16 @@ class RankedWidget(Region):
     def links(self):
         return self.find("a[href]")
 
+    @property
+    def headlines(self):
+        """Every item's headline link."""
+        return self.find(f"{self.item_selector} {RankedItem.headline_selector}")
+
+    @property
+    def thumbnails(self):
+        """Every item's thumbnail image."""
+        return self.find(f"{self.item_selector} {RankedItem.thumb_selector}")
+
 
 class TopTen(RankedWidget):
     root_selector = "#top10"
@@ -93,6 +103,14 @@ class Darkroom(Region):
         return RegionList(DarkroomItem, self.page, self.find("li.darkroom_item"))
 
     @property
+    def titles(self):
+        return self.find("li.darkroom_item .darkroom_title")
+
+    @property
+    def images(self):
+        return self.find("li.darkroom_item img")
+
+    @property
     def links(self):
         return self.find("a[href]")
 
@@ -127,6 +145,11 @@ class Trending(Region):
     def ranks(self) -> list:
         """Every item's data-rank as a number, in list order (NaN where it is not one)."""
         return self.find(self.item_selector).evaluate_all("els => els.map(li => Number(li.dataset.rank))")
+
+    @property
+    def headlines(self):
+        """Every item's headline link."""
+        return self.find(f"{self.item_selector} a")
 
     def titles(self) -> list:
         """Every item's headline without its tag, in list order (None where an item has no link)."""

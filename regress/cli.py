@@ -1,8 +1,10 @@
 """The `regress` command: thin verbs over pytest and the run layer, BackstopJS-style.
 
     regress test [PYTEST ARGS]          run the regression suite (compare against baselines)
-    regress reference [PYTEST ARGS]     write the visual baselines that are missing
+    regress reference [--target NAME]   write the target's missing baselines and chrome reference
     regress approve [-k EXPR]           promote the last run's failed captures to baselines
+    regress reject -k EXPR              turn captures down: approve skips them
+    regress review [--run DIR]          approve and reject in the browser (groups of identical changes at once)
     regress prune [PYTEST ARGS]         delete baselines that no scenario uses any more
     regress merge OUT_DIR SHARD_DIR...  combine CI shards' reports into one
     regress serve [--port N] [--mutation NAME] [--list-mutations]   serve the demo site
@@ -41,7 +43,9 @@ def test(args: list[str], paths: ProjectPaths) -> int:
 
 
 def reference(args: list[str], paths: ProjectPaths) -> int:
-    return _pytest([*_suite(paths), "-m", "visual", "--update-baselines", "missing", *args])
+    """The target's missing references: visual baselines, and the chrome reference of the
+    suite's chrome tests (marked ``chrome``), in baselines/<target>/."""
+    return _pytest([*_suite(paths), "-m", "visual or chrome", "--update-baselines", "missing", *args])
 
 
 def prune(args: list[str], paths: ProjectPaths) -> int:
@@ -49,21 +53,69 @@ def prune(args: list[str], paths: ProjectPaths) -> int:
     return _pytest([*_suite(paths), "--collect-only", "-q", "--prune-baselines", *args])
 
 
+def _run_options(parser: argparse.ArgumentParser, paths: ProjectPaths) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--reports-dir", type=Path, default=paths.reports, metavar="DIR",
+                       help="the suite's --reports-dir: its last run (default: $REGRESS_REPORTS_DIR or reports/)")
+    where.add_argument("--run", type=Path, default=None, metavar="DIR",
+                       help="another run's folder, e.g. a downloaded CI report artifact (decided in this "
+                            "checkout, which must be the run's: same HEAD, same tracked files)")
+
+
 def approve(args: list[str], paths: ProjectPaths) -> int:
     from .run.approve import Refusal
     from .run.approve import approve as promote
 
     parser = argparse.ArgumentParser(prog="regress approve", description="Promote the last run's failed "
-                                     "visual captures to baselines (all, or those matching -k).")
+                                     "visual captures to baselines (all, or those matching -k); "
+                                     "rejected ones are skipped.")
     parser.add_argument("-k", dest="expr", metavar="EXPR", default=None,
                         help="only node ids matching this pytest -k style expression")
-    parser.add_argument("--reports-dir", type=Path, default=paths.reports, metavar="DIR",
-                        help="the suite's --reports-dir (default: $REGRESS_REPORTS_DIR or reports/)")
+    _run_options(parser, paths)
     options = parser.parse_args(args)
     try:
-        return promote(options.reports_dir, options.expr)
+        return promote(options.reports_dir, options.expr, run_dir=options.run, project=paths.root)
     except Refusal as err:
         print(f"approve: refused: {err}", file=sys.stderr)
+        return 2
+
+
+def reject(args: list[str], paths: ProjectPaths) -> int:
+    from .run.approve import Refusal
+    from .run.approve import reject as turn_down
+
+    parser = argparse.ArgumentParser(prog="regress reject", description="Record that the last run's failed "
+                                     "visual captures matching -k are turned down: `regress approve` skips them.")
+    parser.add_argument("-k", dest="expr", metavar="EXPR", required=True,
+                        help="node ids matching this pytest -k style expression")
+    _run_options(parser, paths)
+    options = parser.parse_args(args)
+    try:
+        return turn_down(options.reports_dir, options.expr, run_dir=options.run)
+    except Refusal as err:
+        print(f"reject: refused: {err}", file=sys.stderr)
+        return 2
+
+
+def review(args: list[str], paths: ProjectPaths) -> int:
+    from .review import serve as serve_review
+    from .run.approve import Refusal, run_folder
+
+    parser = argparse.ArgumentParser(prog="regress review", description="Serve a run's report on 127.0.0.1 "
+                                     "to approve and reject its visual changes in the browser.")
+    _run_options(parser, paths)
+    parser.add_argument("--no-open", action="store_true", help="print the address; do not open a browser")
+    parser.add_argument("--port", type=int, default=0, metavar="N", help="the port (default: a free one)")
+    options = parser.parse_args(args)
+    folder = run_folder(options.run) if options.run is not None else options.reports_dir / "latest"
+    try:
+        return serve_review(folder, paths.root if options.run is not None else None, paths.reports,
+                            port=options.port, open_browser=not options.no_open)
+    except Refusal as err:
+        print(f"review: refused: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # the port is taken, most likely
+        print(f"review: cannot serve on 127.0.0.1:{options.port}: {err}", file=sys.stderr)
         return 2
 
 
@@ -128,8 +180,8 @@ def remote(args: list[str], paths: ProjectPaths) -> int:
     return 0
 
 
-COMMANDS = {"test": test, "reference": reference, "approve": approve, "prune": prune, "merge": merge,
-            "serve": serve, "setup": setup, "remote": remote}
+COMMANDS = {"test": test, "reference": reference, "approve": approve, "reject": reject, "review": review,
+            "prune": prune, "merge": merge, "serve": serve, "setup": setup, "remote": remote}
 VERBS = tuple(COMMANDS)
 
 

@@ -37,11 +37,37 @@ class UnsettledCapture(AssertionError):
     """Consecutive captures kept differing: the page never came to rest."""
 
 
+# What text masks write: one fixed line, so a component's pixels show the template's font,
+# size, colour and spacing whatever the words of the day are.
+SAMPLE_TEXT = "Sample text of a story"
+
+# A text mask holds while the capture runs: a script that rewrites the text (the live date
+# line ticks every second) is overruled before the next paint, by a MutationObserver.
+_MASK_TEXT_JS = """(els, sample) => {
+  const state = window.__regressTextMasks = window.__regressTextMasks || {saved: new Map(), observers: []};
+  for (const el of els) {
+    if (!state.saved.has(el)) state.saved.set(el, el.innerHTML);
+    el.textContent = sample;
+    const observer = new MutationObserver(() => { if (el.textContent !== sample) el.textContent = sample; });
+    observer.observe(el, {childList: true, characterData: true, subtree: true});
+    state.observers.push(observer);
+  }
+}"""
+_UNMASK_TEXT_JS = """() => {
+  const state = window.__regressTextMasks;
+  if (!state) return;
+  state.observers.forEach(o => o.disconnect());
+  state.saved.forEach((html, el) => { el.innerHTML = html; });
+  window.__regressTextMasks = undefined;
+}"""
+
+
 @dataclass(frozen=True)
 class CaptureSpec:
     full_page: bool
     masks: tuple[Locator, ...] = ()
     hides: tuple[Locator, ...] = ()
+    text_masks: tuple[Locator, ...] = ()  # their text becomes SAMPLE_TEXT for the capture
     tries: int = 5
 
 
@@ -94,6 +120,8 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
     (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
     cannot match its baseline by accident."""
     hide(spec.hides)
+    for locator in spec.text_masks:
+        locator.evaluate_all(_MASK_TEXT_JS, SAMPLE_TEXT)
     options = dict(animations="disabled", caret="hide", mask=list(spec.masks), mask_color=MASK_COLOR, scale="css")
 
     def shoot() -> bytes:
@@ -111,6 +139,8 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
                 return current
             previous = current
     finally:
+        if spec.text_masks:
+            page.evaluate(_UNMASK_TEXT_JS)
         unhide(spec.hides)  # the page may be shared with the next capture
     raise UnsettledCapture(
         f"the page never settled: {spec.tries} consecutive captures all differed "

@@ -57,6 +57,11 @@ class CheckKind:
     # The assertions one item of this kind makes at a viewport, by the names its failures
     # carry (CheckFailure.checks); by default the item is one assertion named after the kind.
     assertions: Optional[Callable[[Mapping[str, Any], str], list[str]]] = None
+    # Why a check does not run on a target (options, the scenario's settings, the Target), or None.
+    skip_reason: Optional[Callable[[Mapping[str, Any], Mapping[str, Any], Any], Optional[str]]] = None
+
+    def skipped_on(self, options: Mapping[str, Any], settings: Mapping[str, Any], target) -> Optional[str]:
+        return self.skip_reason(options, settings, target) if self.skip_reason else None
 
     def assertions_of(self, options: Mapping[str, Any], viewport: str) -> list[str]:
         return list(self.assertions(options, viewport)) if self.assertions else [self.name]

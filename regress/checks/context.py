@@ -6,14 +6,16 @@ it wants in the run record into ``notes``, and raises :class:`CheckFailure`.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
 from pages import ArticlePage, PageNotLoaded, locate
-from ..model.scenario import Check, Scenario
+from ..model.scenario import Check, Scenario, Target
 from ..run.record import ItemNotes
 from . import CheckFailure
 
@@ -33,8 +35,30 @@ class CheckContext:
     # A loaded, settled page of this scenario and viewport with the clock frozen at the
     # given instant, shared by the visual items (loading and settling cost more than a capture).
     settled_page: Callable[[str], tuple[Page, ArticlePage]]
+    project_root: Path | None = None  # paths in messages are shown relative to it
+    target: Target = Target("demo")
+    run_started: datetime.datetime | None = None  # live targets freeze the captures' clock here
     browser_name: str = "chromium"
     _page: Page | None = field(default=None, repr=False)
+
+    @property
+    def live(self) -> bool:
+        """The live rules: nothing may depend on which stories are showing or on the time."""
+        return not self.target.pinned
+
+    def capture_clock(self, pinned_clock: str) -> str:
+        """The instant captures freeze the page clock at: the seed's on the pinned demo, the run's
+        start (in the site's zone, KST) on a live target."""
+        if not self.live or self.run_started is None:
+            return pinned_clock
+        zone = datetime.datetime.fromisoformat(pinned_clock).tzinfo
+        return self.run_started.astimezone(zone).replace(microsecond=0).isoformat()
+
+    @property
+    def canonical_host(self) -> str:
+        """The host a page's <link rel=canonical> must have: the target's, the site's, else the host under test."""
+        return (self.target.canonical_host or self.settings["site"].get("canonical_host")
+                or urlsplit(self.base_url).netloc)
 
     @property
     def page(self) -> Page:

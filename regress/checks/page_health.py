@@ -66,7 +66,7 @@ def run(ctx, options) -> None:
                      "\n  ".join(stack.splitlines()[1:6]))
     for src in broken_images(ctx.page.locator("html")):
         problems.add(IMAGES_LOAD, broken_image_problem(src))
-    host = ctx.settings["site"].get("canonical_host") or urlsplit(ctx.base_url).netloc
+    host = ctx.canonical_host
     problem = canonical_problem(ctx.page.evaluate(_CANONICAL_JS), ctx.page.url, host)
     if problem:
         problems.add(CANONICAL, problem)

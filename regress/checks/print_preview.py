@@ -20,6 +20,7 @@ CALLS_PRINT = "the print view calls window.print()"
 PDF_PAGES = "PDF page count"
 PDF_HEADLINE = "PDF text has the headline"
 PDF_PARAGRAPH = "PDF text has the first paragraph"
+SAME_STORY = "the article page and the print view show the same paragraphs"
 LABELS = ("print view", "article page")
 
 
@@ -35,7 +36,7 @@ def assertions(options, viewport: str) -> list[str]:
     names = [OPENS] + ([CALLS_PRINT] if options.get("require_print_call", True) else [])
     for label in LABELS:
         names += [hides(label), shows(label)]
-    return names + [PDF_PAGES, PDF_HEADLINE, PDF_PARAGRAPH]
+    return names + [SAME_STORY, PDF_PAGES, PDF_HEADLINE, PDF_PARAGRAPH]
 
 
 def run(ctx, options) -> None:
@@ -43,11 +44,17 @@ def run(ctx, options) -> None:
     site = ctx.open()
     headline = " ".join(site.article.headline.text_content().split())
     first_paragraph = " ".join(site.article.paragraphs.first.text_content().split())
+    # Two templates render one story: whatever the day's story is, they must agree on it.
+    paragraphs = _paragraphs(site)
     view = site.article.open_print_view()
     if view is ctx.page and view.url == ctx.url:
         raise CheckFailure("Print Preview opened nothing: no popup and no navigation", [OPENS])
     view.wait_for_function("() => document.fonts.ready.then(() => true)")
     problems = Problems()
+    in_view = _paragraphs(ArticlePage(view, ctx.base_url))
+    if len(in_view) != len(paragraphs):
+        problems.add(SAME_STORY, f"the article page shows {len(paragraphs)} paragraphs, its print view "
+                                 f"{len(in_view)}: one of the two templates loses text")
     if options.get("require_print_call", True):
         calls = view.evaluate("() => window.__printCalls || 0")
         if calls < 1:
@@ -72,6 +79,10 @@ def run(ctx, options) -> None:
     if _squash(first_paragraph) not in flat:
         problems.add(PDF_PARAGRAPH, f"the PDF text lacks the first paragraph {first_paragraph[:60]!r}...")
     problems.raise_if_any()
+
+
+def _paragraphs(site: ArticlePage) -> list[str]:
+    return [" ".join(t.split()) for t in site.article.paragraphs.all_text_contents()]
 
 
 def _pdf_pages_and_text(pdf: bytes) -> tuple[int, str]:

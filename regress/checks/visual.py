@@ -23,8 +23,15 @@ REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", 
 
 def run(ctx, options) -> None:
     visual = {**ctx.settings["visual"], **options}
-    page, site = ctx.settled_page(visual["clock"])
+    page, site = ctx.settled_page(ctx.capture_clock(visual["clock"]))
     _compare(ctx, options, visual, page, site)
+
+
+def skip_reason(options, settings, target) -> str | None:
+    """On a live target, a component whose size follows the story text is left to layout."""
+    component = options.get("component", "page")
+    why = settings["visual"]["live"]["skip"].get(component)
+    return f"on live targets {component} is not compared by pixels: {why}" if why and not target.pinned else None
 
 
 def _compare(ctx, options, visual, page, site) -> None:
@@ -36,10 +43,12 @@ def _compare(ctx, options, visual, page, site) -> None:
     broken = broken_images(target if target is not None else page.locator("html"))
     if broken:
         raise CheckFailure("\n".join(broken_image_problem(src) for src in broken), [MATCHES])
+    live = visual["live"] if ctx.live else {"mask": [], "mask_text": []}  # what is news on a live target
     spec = CaptureSpec(
         full_page=options.get("full_page", True),
-        masks=tuple(ctx.locate(site, name) for name in options.get("mask", [])),
+        masks=tuple(ctx.locate(site, name) for name in [*options.get("mask", []), *live["mask"]]),
         hides=tuple(ctx.locate(site, name) for name in options.get("hide", [])),
+        text_masks=tuple(ctx.locate(site, name) for name in live["mask_text"]),
         tries=visual["settle_tries"],
     )
     baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, ctx.browser_name,
@@ -58,7 +67,7 @@ def _compare(ctx, options, visual, page, site) -> None:
     except UnsettledCapture as err:
         raise CheckFailure(str(err), [MATCHES]) from None
     artifacts = ctx.artifacts_dir
-    record = ctx.notes.visual = VisualRecord(baseline=str(baseline))
+    record = ctx.notes.visual = VisualRecord(baseline=str(baseline), component=component)
 
     if not baseline.exists():
         if mode in ("missing", "changed", "all"):
@@ -141,10 +150,10 @@ def _png(rgba) -> bytes:
 
 
 def _rel(ctx, path: Path) -> str:
-    """A path as the user reads it: relative to the baselines folder's parent (the project)."""
+    """A path as the user reads it: relative to the project when it is inside."""
     try:
-        return str(Path(path).resolve().relative_to(ctx.baselines_dir.resolve().parent))
-    except ValueError:
+        return str(Path(path).resolve().relative_to(ctx.project_root.resolve()))
+    except (ValueError, AttributeError):
         return str(path)
 
 
@@ -163,4 +172,4 @@ def _options():
     }
 
 
-register(CheckKind(name="visual", run=run, options=_options(), description=__doc__))
+register(CheckKind(name="visual", run=run, options=_options(), description=__doc__, skip_reason=skip_reason))

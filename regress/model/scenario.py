@@ -34,10 +34,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .schema import (Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
+from .schema import (ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
                      ScenarioError, ViewportList, describe_value, format_key)
 
-__all__ = ["Check", "Scenario", "ScenarioError", "Settings", "load_scenarios",
+__all__ = ["Check", "Scenario", "ScenarioError", "Settings", "Target", "load_scenarios",
            "load_scenario_files", "load_settings", "SETTINGS_SCHEMA"]
 
 
@@ -75,6 +75,13 @@ def check_clock(value: str) -> str | None:
     except ValueError:
         return f"expected an ISO 8601 date-time like '2023-02-06T21:47:00+09:00', got {value!r}"
     return None if moment.tzinfo else f"clock {value!r} needs a UTC offset, e.g. +09:00"
+
+
+def check_base_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"base_url {value!r} must be an http:// or https:// URL with a host"
+    return None
 
 
 def _font_order(fc: Mapping[str, int]) -> str | None:
@@ -135,8 +142,24 @@ SETTINGS_SCHEMA = Nested({
         "max_diff_pixels": Field(int, required=True, min=0),
         "clock": Field(str, required=True, check=check_clock),
         "settle_tries": Field(int, required=True, min=1),
+        # What is news on a live target; component names, checked when scenarios load.
+        "live": Nested({
+            "mask_text": Field(list[str], default=[],
+                               doc="components whose text is replaced by a fixed sample before a capture"),
+            "mask": Field(list[str], default=[], doc="components painted over before a capture"),
+            "skip": Field(dict[str, str], default={},
+                          doc="component -> why its visual items are left to layout on live targets"),
+        }, default={"mask_text": [], "mask": [], "skip": {}}),
     }, required=True),
+    # Named targets. `demo` (the bundled replica) runs the pinned rules; every other target
+    # runs the live rules. `demo` and `live` exist even when not listed.
+    "targets": MapOf(Field(str, check=check_name), Nested({
+        "base_url": Field(str, check=check_base_url, doc="where the target is (--base-url overrides it)"),
+        "canonical_host": Field(str, min=1, doc="host of its pages' <link rel=canonical> (host[:port])"),
+    }), default={}),
 })
+BUILT_IN_TARGETS = ("demo", "live")
+PINNED_TARGET = "demo"
 
 # Scenario files may overlay these sections. Not `viewports` (scenarios pick
 # viewports by name) nor `site` (identity and the sensitive-host safety list).
@@ -145,11 +168,40 @@ _OVERLAY = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=T
 
 
 @dataclass(frozen=True)
+class Target:
+    """Where the suite runs and by which rules: ``pinned`` (the demo: the seed's content and
+    clock, exact checks) or ``live`` (any deployment: only what a deployment can break)."""
+    name: str
+    base_url: str | None = None
+    canonical_host: str | None = None
+
+    @property
+    def pinned(self) -> bool:
+        return self.name == PINNED_TARGET
+
+    @property
+    def rules(self) -> str:
+        return "pinned" if self.pinned else "live"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated site settings: ``raw`` is the normalized nested dict."""
     raw: Mapping[str, Any]
     viewports: dict[str, tuple[int, int]]  # name -> (width, height), declared order
     path: str | None = None
+    lines: Mapping[KeyPath, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def target_names(self) -> list[str]:
+        return list(dict.fromkeys([*BUILT_IN_TARGETS, *self.raw.get("targets", {})]))
+
+    def target(self, name: str) -> Target:
+        """KeyError (naming the valid targets) for a target the settings do not have."""
+        if name not in self.target_names:
+            raise KeyError(f"unknown target {name!r}; valid: {', '.join(self.target_names)}")
+        spec = self.raw.get("targets", {}).get(name, {})
+        return Target(name, spec.get("base_url"), spec.get("canonical_host"))
 
     def __getitem__(self, section: str) -> Any:
         return self.raw[section]
@@ -169,7 +221,7 @@ class Settings:
             raise ctx.error((), f"settings must be a mapping, got {describe_value(data)}")
         raw = SETTINGS_SCHEMA.validate(data, ctx)
         viewports = {n: (v["width"], v["height"]) for n, v in raw["viewports"].items()}
-        return cls(raw=raw, viewports=viewports, path=path)
+        return cls(raw=raw, viewports=viewports, path=path, lines=dict(lines or {}))
 
 
 def load_settings(path: str | os.PathLike) -> Settings:
@@ -205,6 +257,7 @@ class Check:
     viewports: tuple[str, ...]
     options: dict[str, Any]  # validated; absent options without a default are left out
     line: int | None = None
+    rules: tuple[str, ...] = ("pinned", "live")  # the rules it runs on
 
 
 @dataclass(frozen=True)
@@ -229,10 +282,14 @@ _SCENARIO = Nested({
     "settings": _OVERLAY,
     "checks": ListOf(Field(dict), required=True, min=1),
 })
+RULES = ("pinned", "live")
 _CHECK_KEYS = {
     "kind": Field(str, required=True),
     "name": Field(str, check=check_name),
     "viewports": ViewportList(min=1),
+    # Which rules the check belongs to (default both): `pinned` for one that compares the
+    # seed's story (its length, its words), which is news on a live target.
+    "rules": ListOf(Field(str, choices=list(RULES)), min=1, unique=True),
 }
 
 
@@ -241,6 +298,7 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
     """Load one scenario file. ``kinds`` maps kind names to CheckKind objects (the
     registered ones, from the check-kind layer above); ``components`` are the valid
     component names (the page objects' names)."""
+    _check_live_components(settings, components)
     data, lines, shown = _read_yaml(path)
     ctx = Context(file=shown, lines=lines, components=frozenset(components),
                   viewports=tuple(settings.viewports))
@@ -287,6 +345,17 @@ def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings, 
     return out
 
 
+_LIVE_COMPONENTS = Nested({
+    "mask_text": ComponentList(), "mask": ComponentList(), "skip": MapOf(ComponentName(), Field(str, min=1)),
+})
+
+
+def _check_live_components(settings: Settings, components: Iterable[str]) -> None:
+    """visual.live names components: checked against the page objects' names, in the settings file."""
+    ctx = Context(file=settings.path, lines=settings.lines, components=frozenset(components))
+    _LIVE_COMPONENTS.validate(dict(settings.raw["visual"]["live"]), ctx, ("visual", "live"))
+
+
 def _overlay(base: Mapping[str, Any], overlay: Mapping[str, Any], ctx: Context,
              at: KeyPath) -> dict:
     """Merge an overlay and re-validate the result, so cross-key rules (e.g.
@@ -321,8 +390,9 @@ def _load_checks(raws: list[dict], ctx: Context, at: KeyPath, kinds: Mapping[str
             if v not in scenario_viewports:
                 raise ctx.error(here + ("viewports", k), f"viewport {v!r} is not one of "
                                 "the scenario's viewports", valid=scenario_viewports, got=v)
+        rules = tuple(values.pop("rules", RULES))
         del values["kind"]
-        checks.append(Check(kind.name, name, tuple(viewports), values, ctx.line(here)))
+        checks.append(Check(kind.name, name, tuple(viewports), values, ctx.line(here), rules))
     return tuple(checks)
 
 

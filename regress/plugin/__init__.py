@@ -14,9 +14,11 @@ owning the browser lifecycle. Its parts, each a module of this package:
 """
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
-from ..model.scenario import ScenarioError, load_settings
+from ..model.scenario import ScenarioError, Target, load_settings
 from .options import Options, add_options
 from .state import SESSION, SessionState
 
@@ -29,6 +31,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+def _target(config: pytest.Config, options: Options, settings) -> Target:
+    """--target NAME; without it `live` when --base-url is given, else `demo`. A target's own
+    URL is used unless --base-url overrides it."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and workerinput.get("regress_target"):
+        name = workerinput["regress_target"]
+    else:
+        name = options.target or ("live" if config.getoption("--base-url", None) else "demo")
+    try:
+        target = settings.target(name)
+    except KeyError as err:
+        raise pytest.UsageError(f"--target: {err.args[0]} (targets are declared in {settings.path})") from None
+    if target.base_url and not config.getoption("--base-url", None):
+        config.option.base_url = target.base_url
+    return target
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     options = Options.of(config)
@@ -36,7 +55,9 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = load_settings(options.site_settings)
     except ScenarioError as err:
         raise pytest.UsageError(str(err)) from None
-    config.stash[SESSION] = SessionState(options=options, settings=settings)
+    config.stash[SESSION] = SessionState(options=options, settings=settings,
+                                         target=_target(config, options, settings),
+                                         started=datetime.datetime.now(datetime.timezone.utc))
     import importlib
 
     for part in PARTS:

@@ -74,8 +74,16 @@ class ScenarioNode(pytest.Collector):
                     viewport=viewport,
                 )
                 item.add_marker(getattr(pytest.mark, check.kind))
-                if registry[check.kind].changes_state:
+                kind = registry[check.kind]
+                if kind.changes_state:
                     item.add_marker(pytest.mark.changes_state)
+                target = session_state(self.config).target
+                why = kind.skipped_on(check.options, self.scenario.settings, target)
+                if target.rules not in check.rules:
+                    why = (f"on {target.rules} targets this check does not run: it is declared for the "
+                           f"{'/'.join(check.rules)} rules (it compares the seed's story)")
+                if why:
+                    item.add_marker(pytest.mark.skip(reason=why))
                 yield item
 
 

@@ -9,7 +9,7 @@ from ..browser import chromium
 from ..browser.capture import freeze_clock, settle
 from ..checks import CheckFailure
 from . import tracing
-from .state import session_state
+from .state import notes_of, session_state
 
 
 @pytest.fixture(scope="session")
@@ -130,3 +130,30 @@ def settled_pages(browser):
     pages = SettledPages(browser)
     yield pages
     pages.close()  # before the browser is
+
+
+# --- the target, and its baselines, for the suite's own Python tests ----------------------
+
+@pytest.fixture(scope="session")
+def regress_target(pytestconfig):
+    """The target this run tests (a regress.model.scenario.Target: name, rules, pinned)."""
+    return session_state(pytestconfig).target
+
+
+@pytest.fixture(scope="session")
+def target_baselines_dir(pytestconfig):
+    """baselines/<target>/: where this target's references are."""
+    return session_state(pytestconfig).baselines_dir
+
+
+@pytest.fixture(scope="session")
+def update_baselines(pytestconfig):
+    """--update-baselines: None (compare), "missing", "changed" or "all"."""
+    return session_state(pytestconfig).options.update_baselines
+
+
+@pytest.fixture
+def note_baseline_written(request):
+    """List a reference file the test wrote under "baselines written" (write it with
+    regress.run.baselines.write_atomic)."""
+    return lambda line: notes_of(request.node).baselines_written.append(line)

@@ -11,10 +11,16 @@ from ..model.project import ProjectPaths
 
 UPDATE_MODES = ("missing", "changed", "all")
 RETRACE_MODES = ("rerun", "off")
+NEWS_DAYS = (1, 2)
 
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("regress", "news-site regression suite")
+    group.addoption("--target", default=None, metavar="NAME",
+                    help="a target of the site settings: demo (pinned rules; the default) or a live one "
+                         "(live rules; --base-url alone means `live`)")
+    group.addoption("--news-day", default=None, type=int, choices=NEWS_DAYS,
+                    help="the bundled demo site's news day (2: other stories, corrections); not with --base-url")
     group.addoption("--site-settings", default=None, metavar="YAML",
                     help="site settings file (default: config/site.yaml, else the package's own)")
     group.addoption("--scenarios", default=None, metavar="DIR",
@@ -48,6 +54,8 @@ def add_options(parser: pytest.Parser) -> None:
 class Options:
     """The options as the plugin uses them."""
     paths: ProjectPaths
+    target: str | None
+    news_day: int | None
     site_settings: Path
     scenarios: Path
     baselines_dir: Path
@@ -70,6 +78,8 @@ class Options:
 
         return cls(
             paths=paths,
+            target=config.getoption("--target"),
+            news_day=config.getoption("--news-day"),
             site_settings=path("--site-settings", paths.settings),
             scenarios=path("--scenarios", paths.scenarios),
             baselines_dir=path("--baselines-dir", paths.baselines),

@@ -111,7 +111,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
 def unused_baselines(state: SessionState) -> list[Path]:
     from ..model.scenario import ScenarioError
 
-    root = state.options.baselines_dir
+    root = state.baselines_dir
     used = set()
     try:
         for path in scenario_files(state.options.scenarios):
@@ -179,8 +179,11 @@ class ReportPlugin:
             reports_dir=str(self.latest.parent.resolve()),
             git_head=checkout.git_head(root),
             worktree_changes=checkout.worktree_changes(root),
-            baselines_dir=str(options.baselines_dir.resolve()),
-            baselines_digest=baselines.digest(options.baselines_dir.resolve()),
+            baselines_dir=str(self.state.baselines_dir.resolve()),
+            baselines_digest=baselines.digest(self.state.baselines_dir.resolve()),
+            target=self.state.target.name,
+            rules=self.state.target.rules,
+            news_day=self.state.news_day if self.state.demo_site is not None else None,
         )
         for nodeid, message in self.state.collect_errors:  # those before the run was activated
             self.collection_failed(nodeid, message)

@@ -1,5 +1,7 @@
-"""State-changing tests (marked ``changes_state``) are skipped on the hosts listed in
-``site.sensitive_hosts``: a regression run must never log in or post on production."""
+"""What runs where. State-changing tests (marked ``changes_state``) are skipped on the hosts
+listed in ``site.sensitive_hosts``: a regression run must never log in or post on
+production. Tests marked ``pinned_only(reason)`` compare with the seed's stories and clock,
+so they run on the pinned demo only; on a live target they are skipped and say why."""
 from __future__ import annotations
 
 import pytest
@@ -7,12 +9,39 @@ import pytest
 from ..browser.chromium import host_of
 from .state import session_state
 
+LIVE_SKIP_PREFIX = "on live targets"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "changes_state: test changes state on the site (skipped on sensitive URLs)")
+    config.addinivalue_line("markers", "pinned_only(reason): compares with the seed's content or clock; "
+                                       "skipped on live targets")
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = session_state(item.config)
+    pinned_only = item.get_closest_marker("pinned_only")
+    if pinned_only is not None and not state.target.pinned:
+        why = pinned_only.kwargs.get("reason") or (pinned_only.args[0] if pinned_only.args else "")
+        pytest.skip(f"{LIVE_SKIP_PREFIX} this is not checked: {why}")
     if item.get_closest_marker("changes_state") is None:
         return
     host = host_of(item.config.option.base_url)
-    sensitive = {h.lower() for h in session_state(item.config).settings.site.get("sensitive_hosts", [])}
+    sensitive = {h.lower() for h in state.settings.site.get("sensitive_hosts", [])}
     if host and host[0].lower() in sensitive:
         pytest.skip(f"changes state on the site; {host[0]} is listed in site.sensitive_hosts")
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """Every item a live target leaves out, with why (also in the report, as skipped with its reason)."""
+    skipped = []
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(LIVE_SKIP_PREFIX):
+            skipped.append((report.nodeid, reason))
+    if skipped:
+        terminalreporter.section(f"left out on target {session_state(config).target.name} (live rules)")
+        for nodeid, reason in skipped:
+            terminalreporter.line(f"{nodeid}: {reason}")

@@ -30,11 +30,10 @@ REACH_TIMEOUT_S = 5
 def pytest_configure(config: pytest.Config) -> None:
     state = session_state(config)
     _default_distribution(config)
-    if not config.option.help:
+    if not config.option.help and config.getoption("--scenarios"):  # the default folder may be absent
         _check_scenarios_dir(state)
     for kind in sorted(kinds()):
         config.addinivalue_line("markers", f"{kind}: scenario check of kind {kind}")
-    config.addinivalue_line("markers", "changes_state: test changes state on the site (skipped on sensitive URLs)")
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:  # an xdist worker: the controller owns the site and the report folder
         config.option.base_url = workerinput["regress_base_url"]
@@ -43,6 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
             _playwright_output(config, state.latest)
         return
     _check_mutation(config, state)  # before anything starts
+    if state.options.news_day and config.getoption("--base-url"):
+        raise pytest.UsageError(f"--news-day {state.options.news_day} picks a day of the bundled demo site; it "
+                                f"cannot change --base-url {config.getoption('--base-url')}: give one of the two")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "regress: " + session_state(config).describe(config.getoption("--base-url"))
 
 
 def _check_scenarios_dir(state: SessionState) -> None:
@@ -107,6 +113,7 @@ def pytest_configure_node(node) -> None:
     state = session_state(config)
     node.workerinput["regress_base_url"] = config.option.base_url
     node.workerinput["regress_latest"] = str(state.latest)
+    node.workerinput["regress_target"] = state.target.name
 
 
 def activate(config: pytest.Config) -> None:
@@ -117,13 +124,14 @@ def activate(config: pytest.Config) -> None:
     state.latest = rotate(state.options.reports_dir)
     _playwright_output(config, state.latest)
     terminal = config.pluginmanager.get_plugin("terminalreporter")
-    for path in remove_stale_temp_files(state.options.baselines_dir):
+    for path in remove_stale_temp_files(state.baselines_dir):
         if terminal is not None:
             terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
     if not config.getoption("--base-url"):
         from demo_site.server import DemoSite
 
-        site = state.demo_site = DemoSite(port=0, mutation=state.options.mutation).start()
+        site = state.demo_site = DemoSite(port=0, mutation=state.options.mutation,
+                                          news_day=state.news_day).start()
         config.option.base_url = site.url
         config.add_cleanup(site.stop)
     _check_reachable(config.option.base_url)

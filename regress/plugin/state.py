@@ -1,13 +1,14 @@
 """The plugin's state, typed, in pytest's stash: one :class:`SessionState` per run, notes per item."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..model.scenario import Settings
+from ..model.scenario import Settings, Target
 from ..run.record import ItemNotes
 from .options import Options
 
@@ -16,12 +17,28 @@ from .options import Options
 class SessionState:
     options: Options
     settings: Settings
+    target: Target
+    started: datetime.datetime  # the run's start: live targets freeze the captures' clock here
     # Set once the run turns out to test a site (a scenario or a test that asks for a page):
     latest: Path | None = None  # this run's reports/latest
     demo_site: Any = None  # the demo site this process started, if any
     baselines_written: list[str] = field(default_factory=list)
     collect_errors: list[tuple[str, str]] = field(default_factory=list)  # (node id, message)
     shard: tuple[int, int] | None = None
+
+    @property
+    def baselines_dir(self) -> Path:
+        """This target's baselines: baselines/<target>/ (a staging reference never mixes with the demo's)."""
+        return self.options.baselines_dir / self.target.name
+
+    @property
+    def news_day(self) -> int:
+        return self.options.news_day or 1
+
+    def describe(self, base_url: str | None) -> str:
+        """What the terminal header and the report say of the target and its rules."""
+        where = f"at {base_url}" if base_url else f"the bundled demo site, news day {self.news_day}"
+        return f"target {self.target.name} ({self.target.rules} rules), {where}"
 
 
 SESSION = pytest.StashKey[SessionState]()

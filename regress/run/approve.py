@@ -95,6 +95,7 @@ def approve(reports_dir: Path, expr: str | None = None, out=sys.stdout) -> int:
               f"({len(candidates)} failed visual item(s) not yet approved)", file=out)
         return 1
     root = Path(run.baselines_dir or "").resolve()
+    project = Path(run.project_root or Path.cwd())
     for item in chosen:  # check everything before writing anything
         baseline = Path(item.visual.baseline).resolve()
         if root not in baseline.parents:
@@ -106,11 +107,11 @@ def approve(reports_dir: Path, expr: str | None = None, out=sys.stdout) -> int:
         how = "replaced" if baseline.exists() else "new"
         write_atomic(baseline, Path(item.visual.actual).read_bytes())
         item.approved = True
-        print(f"{how} {_display(baseline, root)}  ({item.nodeid})", file=out)
+        print(f"{how} {_display(baseline, project)}  ({item.nodeid})", file=out)
     # our own writes are the new state the run is compared with, so approving can go on in steps
     run.baselines_digest = baselines.digest(root)
     run.save(reports_dir / "latest" / RUN_JSON)
-    print(f"approve: {len(chosen)} baseline(s) written; review with `git diff --stat {_display(root, root.parent)}`",
+    print(f"approve: {len(chosen)} baseline(s) written; review with `git diff --stat {_display(root, project)}`",
           file=out)
     return 0
 
@@ -119,9 +120,9 @@ def _short(head: str | None) -> str:
     return head[:12] if head else "unknown"
 
 
-def _display(path: Path, relative_to: Path) -> str:
-    """``baselines/article/...`` rather than a long absolute path."""
+def _display(path: Path, project: Path) -> str:
+    """``baselines/demo/article/...`` inside the run's project, else the path as it is."""
     try:
-        return str(Path(path).resolve().relative_to(relative_to.resolve().parent))
+        return str(Path(path).resolve().relative_to(project.resolve()))
     except ValueError:
         return str(path)

@@ -70,8 +70,9 @@ def _view(item: ItemRecord, latest: Path, default_reports_dir: Path) -> dict:
                                     "command": show_trace_command(path)})
     visual = item.visual
     if visual and item.failing and (visual.actual or visual.diff):
-        view["images"] = {name: _href(Path(getattr(visual, name)), latest)
-                          for name in ("expected", "actual", "diff") if getattr(visual, name)}
+        # every key present (None when absent): a capture without a baseline has no expected image
+        view["images"] = {name: _href(Path(getattr(visual, name)), latest) if getattr(visual, name) else None
+                          for name in ("expected", "actual", "diff")}
         view["ratio_text"] = f"{visual.ratio:.4%}" if visual.ratio is not None else None
         view["approve"] = approve_command(item.nodeid, latest.parent, default_reports_dir)
     return view

@@ -40,6 +40,7 @@ class VisualRecord:
     diff_pixels: int | None = None
     ratio: float | None = None
     boxes: list[str] = field(default_factory=list)  # named components the changed pixels fall in
+    component: str | None = None
 
 
 @dataclass
@@ -125,6 +126,9 @@ class RunRecord:
     finished: str | None = None  # None: the run did not finish (killed, or still running)
     argv: list[str] = field(default_factory=list)
     base_url: str | None = None
+    target: str | None = None
+    rules: str | None = None  # "pinned" or "live"
+    news_day: int | None = None  # the bundled demo's day, when the run started it
     mutation: str | None = None
     project_root: str | None = None
     reports_dir: str | None = None
@@ -191,6 +195,7 @@ _VISUAL = {
         "diff_pixels": {"type": ["integer", "null"], "minimum": 0},
         "ratio": {"type": ["number", "null"], "minimum": 0},
         "boxes": {"type": "array", "items": {"type": "string"}},
+        "component": _STR_OR_NULL,
     },
 }
 _FAILURE = {
@@ -213,6 +218,9 @@ RUN_SCHEMA = {
         "finished": _STR_OR_NULL,
         "argv": {"type": "array", "items": {"type": "string"}},
         "base_url": _STR_OR_NULL,
+        "target": _STR_OR_NULL,
+        "rules": {"enum": ["pinned", "live", None]},
+        "news_day": {"type": ["integer", "null"], "minimum": 1},
         "mutation": _STR_OR_NULL,
         "project_root": _STR_OR_NULL,
         "reports_dir": _STR_OR_NULL,

@@ -1,15 +1,62 @@
-# Wiring for the regression suite's Python tests: the seed contract and an opened article.
+# Wiring for the regression suite's Python tests: the seed's news (pinned rules), the target's
+# chrome reference (every target), and an opened article.
 from pathlib import Path
 
 import pytest
 import yaml
 
+import chrome as chrome_reader
 from pages import ArticlePage
+from regress.run.baselines import write_atomic
+
+CHROME_FILE = "chrome.yaml"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "chrome: compares the site's chrome with the target's reference "
+                                       "(recorded by `regress reference`)")
 
 
 @pytest.fixture(scope="session")
 def seed():
+    """The news of the seed's day: what the pinned rules compare exactly."""
     return yaml.safe_load((Path(__file__).with_name("seed_content.yaml")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def _chrome_file(browser, base_url, site_settings, regress_target, target_baselines_dir, update_baselines):
+    """(the target's chrome reference, the line saying it was written or None)."""
+    path = target_baselines_dir / CHROME_FILE
+    if path.is_file() and update_baselines in (None, "missing"):
+        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+    if not update_baselines:
+        pytest.fail(f"no chrome reference {path} for target {regress_target.name}: record it with "
+                    f"`regress reference --target {regress_target.name}`", pytrace=False)
+    width, height = next(iter(site_settings.viewports.values()))
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
+                                  timezone_id="Asia/Seoul")
+    try:
+        site = ArticlePage(context.new_page(), base_url).open(site_settings.site["article_path"])
+        recorded = chrome_reader.record(site)
+    finally:
+        context.close()
+    text = yaml.safe_dump(recorded, allow_unicode=True, sort_keys=False, width=120)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return recorded, []
+    written = [f"{'replaced' if path.is_file() else 'new'} {path}"]
+    write_atomic(path, text.encode("utf-8"))
+    return recorded, written
+
+
+@pytest.fixture
+def chrome_reference(_chrome_file, note_baseline_written):
+    """The target's chrome reference, ``baselines/<target>/chrome.yaml``. With --update-baselines
+    (`regress reference --target NAME`) a missing one is recorded from the site, at the first
+    viewport; ``changed``/``all`` record it again."""
+    reference, written = _chrome_file
+    while written:  # said once, by the first test that used it
+        note_baseline_written(written.pop())
+    return reference
 
 
 @pytest.fixture

@@ -13,6 +13,15 @@ from terminal text:
   check's own code) -- reported, never counted;
 * an expected item that was not collected is a failure, never a skip.
 
+The catalog runs in modes: rules × news day. ``pinned-day1`` (the demo target, day 1) is
+the one ``make test`` runs; ``live-day1`` and ``live-day2`` (the live rules against the
+bundled demo site, with baselines and the chrome reference recorded on day 1 by one
+reference run of the session) are chosen with ``REGRESS_CATALOG=pinned-day1,live-day1,live-day2``
+(``make catalog``). On the live rules a mutation must be caught by the expected checks that
+run there (those the live rules leave out, e.g. exact comparisons with the seed, are not
+counted), unless it is marked pinned-only: it changes story content or order, never CSS,
+JS or templates, and says why.
+
 The coverage listing names every check of the regression suite -- each test function of
 ``tests/regression`` and each assertion a scenario check makes (``visible article.body``,
 ``pdf page count``...), as its kind enumerates them -- with the mutations that caught it.
@@ -35,6 +44,29 @@ from demo_site import mutations
 
 ROOT = Path(__file__).resolve().parents[2]
 REGRESSION = "tests/regression"
+LIVE_SKIP = "on live targets"  # how the live rules say an item is left out (regress.plugin.safety)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Which rules, on which news day of the demo site."""
+    name: str
+    target: str
+    day: int
+
+    @property
+    def live(self) -> bool:
+        return self.target != "demo"
+
+    @property
+    def title(self) -> str:
+        return f"{'live' if self.live else 'pinned'} rules, news day {self.day}"
+
+
+MODES = {m.name: m for m in (Mode("pinned-day1", "demo", 1), Mode("live-day1", "live", 1),
+                             Mode("live-day2", "live", 2))}
+ENABLED = [MODES[name] for name in os.environ.get("REGRESS_CATALOG", "pinned-day1").split(",") if name]
+PINNED = MODES["pinned-day1"]
 WORKERS = int(os.environ.get("REGRESS_SELF_WORKERS", "2"))
 RUN_TIMEOUT_S = 600
 COVERAGE_FILE = ROOT / "reports" / "mutation-coverage.md"
@@ -122,8 +154,37 @@ class Run:
                 f"--- output (tail) ---\n{self.output[-4000:]}")
 
 
-def run_items(mutation: str | None, nodeids: list[str]) -> Run:
-    args = ["--trace-failures", "off", "-rfE", "--tb=short", *nodeids]
+_REFERENCE: dict[str, Path] = {}
+_REFERENCE_LOCK = threading.Lock()
+_KEEP: list = []  # the reference folders live as long as the session
+
+
+def live_reference() -> Path:
+    """Baselines and the chrome reference of target ``live``, recorded once per session on day 1
+    (as ``regress reference --target live`` would): the live modes compare with them."""
+    with _REFERENCE_LOCK:
+        if "live" not in _REFERENCE:
+            folder = tempfile.TemporaryDirectory(prefix="regress-live-reference-")
+            _KEEP.append(folder)
+            with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
+                proc = subprocess.run(pytest_cmd("--target", "live", "--news-day", "1", "--update-baselines", "missing",
+                                                 "--baselines-dir", folder.name, "-m", "visual or chrome",
+                                                 "--trace-failures", "off", REGRESSION),
+                                      cwd=ROOT, env=_env(reports), capture_output=True, text=True,
+                                      timeout=RUN_TIMEOUT_S)
+            if proc.returncode != 0:
+                raise RuntimeError(f"recording the live reference failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
+            _REFERENCE["live"] = Path(folder.name)
+    return _REFERENCE["live"]
+
+
+def mode_args(mode: Mode) -> list[str]:
+    args = ["--target", mode.target, "--news-day", str(mode.day)]
+    return args + (["--baselines-dir", str(live_reference())] if mode.live else [])
+
+
+def run_items(mutation: str | None, nodeids: list[str], mode: Mode = PINNED) -> Run:
+    args = ["--trace-failures", "off", "-rfE", "--tb=short", *mode_args(mode), *nodeids]
     if mutation:
         args += ["--mutation", mutation]
     start = time.monotonic()
@@ -151,21 +212,36 @@ class Verdict:
     caught: list[tuple[mutations.Expect, Catch]] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)      # why an expectation was not met
     accidents: list[Catch] = field(default_factory=list)  # failed, but not by an assertion
+    pinned_only: str = ""  # on the live rules: why the mutation is not a regression there
 
     @property
     def ok(self) -> bool:
         return not self.missed
 
 
-def judge(mutation: mutations.Mutation, run: Run, unmutated: Run) -> Verdict:
+def left_out(unmutated: Run, nodeid: str) -> bool:
+    """An item the live rules leave out (skipped, saying why)."""
+    entry = unmutated.items.get(nodeid) or {}
+    return entry.get("status") == "skipped" and LIVE_SKIP in (entry.get("message") or "")
+
+
+def judge(mutation: mutations.Mutation, run: Run, unmutated: Run, mode: Mode = PINNED) -> Verdict:
     verdict = Verdict(mutation.name)
+    if mode.live and mutation.pinned_only:
+        verdict.pinned_only = mutation.pinned_only
+        return verdict
     if run.returncode not in (0, 1):
         verdict.missed.append(f"the run itself broke (exit {run.returncode}):\n{run.describe()}")
         return verdict
     for nodeid, failure in run.failures().items():
         if not failure.get("assertion"):
             verdict.accidents.append(Catch(nodeid, f"{failure['type']}: {first_line(failure['message'])}"))
-    for expect in mutation.expect:
+    expects = [e for e in mutation.expect
+               if not (mode.live and all(left_out(unmutated, n) for n in run.nodeids if e.matches(n)))]
+    if not expects:
+        verdict.missed.append(f"none of its expected checks runs on the {mode.title}: name one that does, "
+                              "or mark it pinned-only if it only changes story content or order")
+    for expect in expects:
         candidates = [n for n in run.nodeids if expect.matches(n)]
         if not candidates:
             verdict.missed.append(f"{expect.items}: no such item is collected at {list(mutation.viewports)}")
@@ -202,10 +278,12 @@ def _matching_line(expect: mutations.Expect, message: str) -> str:
 # --- the runs of one session ----------------------------------------------------------------
 
 class Catalog:
-    """Runs each mutation's selection once per session, a few at a time, and the unmutated union."""
+    """Runs each mutation's selection once per session in one mode, a few at a time, and the
+    unmutated union."""
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="mutation-run")
+    def __init__(self, mode: Mode = PINNED) -> None:
+        self.mode = mode
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix=f"mutation-run-{mode.name}")
         self._futures: dict[str | None, Future] = {}
         self._lock = threading.Lock()
         self.verdicts: dict[str, Verdict] = {}
@@ -220,9 +298,17 @@ class Catalog:
     def submit(self, name: str | None) -> Future:
         with self._lock:
             if name not in self._futures:
-                nodeids = self.union() if name is None else selection(mutations.get(name))
-                self._futures[name] = self._pool.submit(run_items, name, nodeids)
+                if self.mode.live and name is not None and mutations.get(name).pinned_only:
+                    nodeids = []  # not a regression on the live rules: nothing to run
+                else:
+                    nodeids = self.union() if name is None else selection(mutations.get(name))
+                self._futures[name] = self._pool.submit(self._run, name, nodeids)
             return self._futures[name]
+
+    def _run(self, name: str | None, nodeids: list[str]) -> Run:
+        if not nodeids:
+            return Run(name, [], 0, "", 0.0)
+        return run_items(name, nodeids, self.mode)
 
     def unmutated(self) -> Run:
         return self.submit(None).result()
@@ -232,11 +318,12 @@ class Catalog:
 
     def verdict(self, name: str) -> Verdict:
         if name not in self.verdicts:
-            self.verdicts[name] = judge(mutations.get(name), self.result(name), self.unmutated())
+            self.verdicts[name] = judge(mutations.get(name), self.result(name), self.unmutated(), self.mode)
         return self.verdicts[name]
 
 
-CATALOG = Catalog()
+CATALOGS = {mode.name: Catalog(mode) for mode in MODES.values()}
+CATALOG = CATALOGS[PINNED.name]
 
 
 # --- coverage -------------------------------------------------------------------------------

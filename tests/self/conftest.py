@@ -15,15 +15,25 @@ def pytest_terminal_summary(terminalreporter):
     import sys
 
     catalog = sys.modules.get("catalog")
-    if catalog is None or not catalog.CATALOG.verdicts:
+    if catalog is None:
         return
+    for mode_name, run in catalog.CATALOGS.items():
+        if run.verdicts:
+            _summarise(terminalreporter, catalog, run)
+
+
+def _summarise(terminalreporter, catalog, run):
     write = terminalreporter.write_line
-    unmutated = catalog.CATALOG.unmutated()
-    failed = sorted(n for n in unmutated.nodeids if not unmutated.passed(n))
-    verdicts = catalog.CATALOG.verdicts
-    terminalreporter.section("mutation catalog")
+    pinned = run.mode is catalog.PINNED
+    unmutated = run.unmutated()
+    failed = sorted(n for n in unmutated.nodeids if not unmutated.passed(n) and not catalog.left_out(unmutated, n))
+    verdicts = run.verdicts
+    terminalreporter.section("mutation catalog" + ("" if pinned else f" ({run.mode.title})"))
     for name in sorted(verdicts):
         verdict = verdicts[name]
+        if verdict.pinned_only:
+            write(f"{name}  [pinned-only: {verdict.pinned_only}]")
+            continue
         mark = "caught" if verdict.ok else "MISSED"
         write(f"{name}  [{mark}]")
         for _, catch in verdict.caught:
@@ -32,14 +42,18 @@ def pytest_terminal_summary(terminalreporter):
             write(f"    missed: {why.splitlines()[0][:200]}")
         for catch in verdict.accidents:
             write(f"    caught by accident (not counted): {catch.nodeid}: {catch.message[:150]}")
-    listing = catalog.CATALOG.coverage
+    listing = run.coverage
     if listing is not None:
         empty = sum(1 for v in listing.values() if not v)
         write(f"coverage listing: {len(listing)} checks, {empty} without a mutation: {catalog.COVERAGE_FILE}")
+    label = "mutation catalog" + ("" if pinned else f", {run.mode.title}")
     if failed:
-        terminalreporter.write_sep("=", f"mutation catalog: the unmutated site failed: {', '.join(failed)}",
+        terminalreporter.write_sep("=", f"{label}: the unmutated site failed: {', '.join(failed)}",
                                    bold=True, red=True)
         return
-    caught = sum(1 for v in verdicts.values() if v.ok)
-    terminalreporter.write_sep("=", f"mutation catalog: {caught}/{len(verdicts)} caught by the expected check",
-                               bold=True, green=caught == len(verdicts), red=caught != len(verdicts))
+    judged = [v for v in verdicts.values() if not v.pinned_only]
+    caught = sum(1 for v in judged if v.ok)
+    marked = len(verdicts) - len(judged)
+    also = f" ({marked} pinned-only, listed with their reasons)" if marked else ""
+    terminalreporter.write_sep("=", f"{label}: {caught}/{len(judged)} caught by the expected check{also}",
+                               bold=True, green=caught == len(judged), red=caught != len(judged))

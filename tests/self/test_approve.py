@@ -31,7 +31,7 @@ def approve(*args: str) -> subprocess.CompletedProcess:
 def test_approve_one_item_then_the_next_run_passes(tmp_path: Path):
     proc = make_run(tmp_path, ("desktop", "tablet"))
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    baselines = tmp_path / "baselines" / "article"
+    baselines = tmp_path / "baselines" / "demo" / "article"
     before = {p.name: p.read_bytes() for p in baselines.iterdir()}
     latest = tmp_path / "reports" / "latest"
     run = json.loads((latest / "run.json").read_text())
@@ -48,7 +48,7 @@ def test_approve_one_item_then_the_next_run_passes(tmp_path: Path):
     assert argv[:2] == ["regress", "approve"]
     done = approve(*argv[2:])
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"replaced {baselines / DESKTOP}" in done.stdout
+    assert f"replaced {(baselines / DESKTOP).relative_to(tmp_path)}" in done.stdout  # shown inside its project
     assert TABLET not in done.stdout
 
     assert (baselines / DESKTOP).read_bytes() == Path(desktop["visual"]["actual"]).read_bytes()
@@ -76,15 +76,15 @@ def test_changed_checkout_is_refused(tmp_path: Path):
     proc = make_run(tmp_path, ("desktop",))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     reports = str(tmp_path / "reports")
-    baseline = tmp_path / "baselines" / "article" / DESKTOP
+    baseline = tmp_path / "baselines" / "demo" / "article" / DESKTOP
     original = baseline.read_bytes()
 
     # baselines changed since the run (a checkout, a pull, a hand edit)
-    (tmp_path / "baselines" / "article" / "other-desktop-chromium-linux.png").write_bytes(original)
+    (tmp_path / "baselines" / "demo" / "article" / "other-desktop-chromium-linux.png").write_bytes(original)
     refused = approve("--reports-dir", reports)
     assert refused.returncode == 2 and "changed since the last run" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
-    (tmp_path / "baselines" / "article" / "other-desktop-chromium-linux.png").unlink()
+    (tmp_path / "baselines" / "demo" / "article" / "other-desktop-chromium-linux.png").unlink()
 
     # another git HEAD than the run's
     record = tmp_path / "reports" / "latest" / "run.json"
@@ -104,7 +104,7 @@ def test_missing_capture_and_baseline_outside_the_folder_are_refused(tmp_path: P
     proc = make_run(tmp_path, ("desktop",))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     reports = str(tmp_path / "reports")
-    baseline = tmp_path / "baselines" / "article" / DESKTOP
+    baseline = tmp_path / "baselines" / "demo" / "article" / DESKTOP
     original = baseline.read_bytes()
     record = tmp_path / "reports" / "latest" / "run.json"
     run = json.loads(record.read_text())
@@ -154,8 +154,9 @@ def test_changed_working_tree_is_refused(tmp_path: Path):
     though HEAD is the same; in a throwaway checkout, whose code runs the suite and approve."""
     checkout = throwaway_checkout(tmp_path)
     baselines = tmp_path / "baselines"
-    (baselines / "article").mkdir(parents=True)
-    shutil.copy(ROOT / "baselines" / "article" / "visual_share_bar-desktop-chromium-linux.png", baselines / "article")
+    (baselines / "demo" / "article").mkdir(parents=True)
+    shutil.copy(ROOT / "baselines" / "demo" / "article" / "visual_share_bar-desktop-chromium-linux.png",
+                baselines / "demo" / "article")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                           "config/scenarios/article.yaml::article::visual_share_bar[desktop]",
@@ -171,7 +172,7 @@ def test_changed_working_tree_is_refused(tmp_path: Path):
     assert nothing_refused in approve_there().stdout
 
     # its own baselines and reports folders are not "the checkout"
-    (checkout / "baselines" / "article" / "visual_share_bar-desktop-chromium-linux.png").write_bytes(b"edited")
+    (checkout / "baselines" / "demo" / "article" / "visual_share_bar-desktop-chromium-linux.png").write_bytes(b"edited")
     (checkout / "reports").mkdir(exist_ok=True)
     assert nothing_refused in approve_there().stdout
 

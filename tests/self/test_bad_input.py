@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-BASELINE = "article/visual_share_bar-desktop-chromium-linux.png"
+BASELINE = "demo/article/visual_share_bar-desktop-chromium-linux.png"
 
 
 def pytest_run(*args, timeout=300, **kwargs):
@@ -114,7 +114,7 @@ def test_broken_page_fails_its_checks_clearly(tmp_path, broken_site, page, expec
     )
     started = time.monotonic()
     # tests/regression collects the --scenarios dir too; -k keeps only the broken scenario.
-    done = pytest_run("tests/regression", "-k", "broken", "--scenarios", str(scenarios), "--base-url", broken_site,
+    done = pytest_run("tests/regression", "-k", "broken", "--scenarios", str(scenarios), "--base-url", broken_site, "--target", "demo",
                       "--reports-dir", str(tmp_path / "r"))
     assert done.returncode == 1
     assert expected in done.stdout, done.stdout[-2000:]
@@ -133,10 +133,10 @@ def test_killed_between_write_and_rename_keeps_baselines_whole_and_the_next_run_
                         env={**os.environ, "REGRESS_FAULT": "baseline-before-rename"})
     assert killed.returncode == -signal.SIGKILL, killed.stdout[-2000:] + killed.stderr[-2000:]
     stale = list(baselines_copy.rglob(".*.tmp"))
-    name = BASELINE.split("/")[1]
+    name = BASELINE.split("/")[-1]
     assert [p.name[:len(name) + 2] for p in stale] == [f".{name}."], stale  # that baseline was being rewritten
     assert stale[0].parent == (baselines_copy / BASELINE).parent
-    pngs = list(baselines_copy.glob("*/*.png"))
+    pngs = list(baselines_copy.glob("*/*/*.png"))
     assert len(pngs) >= 33
     for png in pngs:
         with Image.open(png) as image:
@@ -249,7 +249,7 @@ NO_ITEMS = ("tests/regression", "-k", "no_such_item")
 
 
 def test_mutation_with_base_url_is_a_usage_error(tmp_path, broken_site):
-    done = pytest_run(*NO_ITEMS, "--mutation", "headline-colour", "--base-url", broken_site,
+    done = pytest_run(*NO_ITEMS, "--mutation", "headline-colour", "--base-url", broken_site, "--target", "demo",
                       "--reports-dir", str(tmp_path))
     one_usage_error(done, "--mutation headline-colour", f"--base-url {broken_site}", "give one of the two")
 

@@ -102,7 +102,7 @@ def test_bad_scenario_is_one_located_collection_error(case, pytester, site_url):
     result = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider",
         "--scenarios", str(scenarios), "--site-settings", str(SETTINGS),
-        "--base-url", site_url, "--collect-only", str(scenarios),
+        "--base-url", site_url, "--target", "demo", "--collect-only", str(scenarios),
     )
     out = result.stdout.str() + result.stderr.str()
     assert "Traceback" not in out, out

@@ -55,7 +55,9 @@ def installed(tmp_path_factory) -> Path:
         else:
             shutil.copy(ROOT / name, target)
     venv = tmp / "venv"
-    made = _run([sys.executable, "-m", "venv", "--system-site-packages", venv], cwd=tmp)
+    # No pip of its own: the one of the venv running this test (through the .pth below) installs
+    # into it, with that venv's setuptools, so nothing is downloaded.
+    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], cwd=tmp)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
     purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -92,7 +94,7 @@ def _project(tmp_path: Path, count: int) -> Path:
 
 def _pytest(installed: Path, project: Path, url: str) -> subprocess.CompletedProcess:
     return _run([installed / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "--scenarios", "scenarios",
-                 "--base-url", url, "--reports-dir", "reports", "scenarios"], cwd=project)
+                 "--base-url", url, "--target", "demo", "--reports-dir", "reports", "scenarios"], cwd=project)
 
 
 def test_the_installed_package_is_not_this_checkout(installed, tmp_path):

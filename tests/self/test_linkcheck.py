@@ -415,18 +415,20 @@ class FakeLocator:
     def __init__(self, links):
         self.links = links
 
-    def evaluate_all(self, js, component):
+    def evaluate_all(self, js, arg):
+        component, _share_bar = arg
         return [{"component": component, "in_share_bar": False, "raw": l["href"], **l} for l in self.links]
 
 
 def fake_ctx(server, components, facts=None):
-    page = SimpleNamespace(url=server.url("/article.html"), evaluate=lambda js: facts or {
+    page = SimpleNamespace(url=server.url("/article.html"))
+    site = SimpleNamespace(share_bar_selector=".sns_area", share_facts=lambda: facts or {
         "canonical": server.url("/article.html"), "og_title": TITLE, "headline": TITLE})
     return SimpleNamespace(
         page=page, base_url=server.origin,
         settings={"links": {"max_redirects": 3, "per_host_concurrency": 4, "retries": 1,
                             "timeout_s": 5, "allow_hosts": []}},
-        open=lambda: object(), locate=lambda site, name: FakeLocator(components[name]))
+        open=lambda: site, locate=lambda site, name: FakeLocator(components[name]))
 
 
 def test_kind_reports_every_broken_link(server, decoy, monkeypatch):

@@ -95,7 +95,7 @@ def test_errors_of_listed_origins_are_ignored(tmp_path, two_origins, ignore, out
         "    checks:\n      - {kind: page_health}\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/regression", "-k", "tagged",
-         "--scenarios", str(scenarios), "--site-settings", str(tmp_path / "site.yaml"), "--base-url", site,
+         "--scenarios", str(scenarios), "--site-settings", str(tmp_path / "site.yaml"), "--base-url", site, "--target", "demo",
          "--trace-failures", "off", "--reports-dir", str(tmp_path / "r")],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert outcome in done.stdout, done.stdout[-3000:]

@@ -7,7 +7,7 @@ Python content test and a visual item that writes its baseline into a temp
 loaded by the controller and both workers, appends to one JSON-lines file:
 
 * ``site``: every ``DemoSite.start`` call, with its process and URL;
-* ``session``: each process's ``base_url`` at session start;
+* ``session``: each process's ``base_url`` at session end;
 * ``needs`` / ``fetch``: the documents each ``LinkChecker.check_many`` call
   asked for, and every real HTTP fetch (``LinkChecker._fetch_document``).
 
@@ -72,7 +72,7 @@ def fetch(self, doc, need_anchors):
 DemoSite.start, LinkChecker.check_many, LinkChecker._fetch_document = start, check_many, fetch
 
 
-def pytest_sessionstart(session):
+def pytest_sessionfinish(session):  # the controller's site starts when its workers do
     _log(event="session", base_url=session.config.option.base_url, dist=session.config.option.dist)
 '''
 

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from regress.browser import remote
+from regress.plugin import remote as remote_options
 
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ["tests/regression/test_article_content.py", "config/scenarios/article.yaml",
@@ -117,4 +118,4 @@ def test_cdp_endpoint(tmp_path, token):
 def test_remote_options_are_checked(options, message):
     config = SimpleNamespace(getoption=lambda name: options.get(name))
     with pytest.raises(pytest.UsageError, match=re.escape(message)):
-        remote.pytest_configure(config)
+        remote_options.pytest_configure(config)

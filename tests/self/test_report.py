@@ -48,12 +48,12 @@ def make_run(tmp: Path, viewports=("desktop",), *, mutation: str | None = MUTATI
         f"    viewports: [{', '.join(viewports)}]\n"
         "    checks:\n      - {kind: visual, name: visual_article_head, component: article.headline}\n",
         encoding="utf-8")
-    baselines = tmp / "baselines" / "article"
+    baselines = tmp / "baselines" / "demo" / "article"
     if not baselines.exists():
         baselines.mkdir(parents=True)
         for viewport in viewports:
             name = f"visual_article_head-{viewport}-chromium-linux.png"
-            shutil.copy(ROOT / "baselines" / "article" / name, baselines / name)
+            shutil.copy(ROOT / "baselines" / "demo" / "article" / name, baselines / name)
     targets = [str(scenarios / "article.yaml")]
     if hostile:
         (tmp / "test_hostile.py").write_text(HOSTILE_TESTS, encoding="utf-8")
@@ -85,7 +85,8 @@ def test_run_writes_report_junit_and_run_record(failed_run: Path):
     assert sum(1 for c in cases.values() if c.find("failure") is not None) == 2
 
     run = json.loads((failed_run / "run.json").read_text())
-    assert run["finished"] and run["git_head"] and run["baselines_digest"]
+    # the checkout is the run's project (this temporary folder: no git there)
+    assert run["finished"] and "git_head" in run and run["project_root"] and run["baselines_digest"]
     visual = next(i for i in run["items"] if i["kind"] == "visual")
     assert visual["status"] == "failed" and visual["viewport"] == "desktop"
     assert Path(visual["visual"]["actual"]).is_file() and visual["visual"]["ratio"] > 0
@@ -174,8 +175,8 @@ def test_state_changing_tests_are_skipped_on_sensitive_hosts(tmp_path: Path):
     assert "sensitive_hosts: [127.0.0.1]" in settings
     (tmp_path / "site.yaml").write_text(settings, encoding="utf-8")
     (tmp_path / "test_state.py").write_text(
-        "import pytest\n\n@pytest.mark.changes_state\ndef test_posts():\n    pass\n\n"
-        "def test_reads():\n    pass\n", encoding="utf-8")
+        "import pytest\n\n@pytest.mark.changes_state\ndef test_posts(base_url):\n    pass\n\n"
+        "def test_reads(base_url):\n    pass\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_ADDOPTS", "PYTEST_XDIST"))}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs",
                            "--site-settings", str(tmp_path / "site.yaml"), "--scenarios", str(tmp_path),

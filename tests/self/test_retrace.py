@@ -46,7 +46,7 @@ def is_trace(path: str) -> bool:
 def test_a_failure_is_rerun_traced_and_still_fails(pytester, tmp_path, broken_site, monkeypatch):
     monkeypatch.chdir(ROOT)
     test_file = str(ROOT / "tests" / "regression" / "test_article_content.py")
-    result = run_items(pytester, tmp_path, "--base-url", broken_site, test_file,
+    result = run_items(pytester, tmp_path, "--base-url", broken_site, "--target", "demo", test_file,
                        "-k", "desktop and (byline or caption)")
     out = result.stdout.str()
     assert result.ret == 1, out
@@ -65,7 +65,7 @@ def test_a_failure_is_rerun_traced_and_still_fails(pytester, tmp_path, broken_si
 def test_off_records_no_trace(pytester, tmp_path, broken_site, monkeypatch):
     monkeypatch.chdir(ROOT)
     test_file = str(ROOT / "tests" / "regression" / "test_article_content.py")
-    result = run_items(pytester, tmp_path, "--base-url", broken_site, test_file,
+    result = run_items(pytester, tmp_path, "--base-url", broken_site, "--target", "demo", test_file,
                        "-k", "desktop and byline", "--trace-failures", "off")
     assert result.ret == 1, result.stdout.str()
     failed = items(tmp_path)[BYLINE]
@@ -88,7 +88,7 @@ def test_a_failure_that_does_not_reproduce_stays_failed_and_says_so(pytester, tm
     pytester.makepyfile(test_flaky=FLAKY)
     with DemoSite(port=0, font_delay=0) as site:
         result = pytester.run(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--reports-dir",
-                              str(tmp_path), "--base-url", site.url, "test_flaky.py", "-k", "desktop",
+                              str(tmp_path), "--base-url", site.url, "--target", "demo", "test_flaky.py", "-k", "desktop",
                               timeout=300)
     out = result.stdout.str()
     assert result.ret == 1 and "1 failed" in out, out  # the verdict is the first run's
@@ -105,7 +105,7 @@ def test_a_run_broken_everywhere_reruns_only_the_first_failures(pytester, tmp_pa
         f"def test_broken_{i}():\n    assert False\n" for i in range(MAX_RERUNS + 2)))
     with DemoSite(port=0, font_delay=0) as site:
         result = pytester.run(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--reports-dir",
-                              str(tmp_path), "--base-url", site.url, "test_broken.py", timeout=300)
+                              str(tmp_path), "--base-url", site.url, "--target", "demo", "test_broken.py", timeout=300)
     assert result.ret == 1 and f"{MAX_RERUNS + 2} failed" in result.stdout.str(), result.stdout.str()
     outcomes = [entry["retrace"] for entry in items(tmp_path).values()]
     assert sum(o.startswith("failed again") for o in outcomes) == MAX_RERUNS

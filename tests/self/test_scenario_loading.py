@@ -136,7 +136,7 @@ BAD_SCENARIOS = [
     ("check-not-mapping", HEAD + "      - layout\n", 5, "scenarios[0].checks[0]",
      "expected mapping, got string 'layout'"),
     ("unknown-option", HEAD + "      - kind: links\n        scop: menu\n", 6,
-     "scenarios[0].checks[0].scop", "valid: kind, name, scope, viewports"),
+     "scenarios[0].checks[0].scop", "valid: kind, name, rules, scope, viewports"),
     ("option-wrong-type", HEAD + "      - kind: layout\n        component: menu\n        visible: 'no'\n",
      7, "scenarios[0].checks[0].visible", "expected boolean, got string 'no'"),
     ("required-option-missing", HEAD + "      - kind: layout\n", 5, "scenarios[0].checks[0]",
