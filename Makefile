@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 ARGS   ?=
 
-.PHONY: setup regress reference test catalog approve bench soak clean
+.PHONY: setup regress reference test catalog approve review bench bench-peer soak clean
 
 setup: $(VENV)/.installed
 	@$(VENV)/bin/regress setup
@@ -37,9 +37,17 @@ catalog: setup
 approve: $(VENV)/.installed
 	$(VENV)/bin/regress approve $(if $(K),-k "$(K)")
 
+## make review: approve and reject the last run's visual changes in the browser (127.0.0.1)
+review: $(VENV)/.installed
+	$(VENV)/bin/regress review
+
 ## make bench [ARGS=--repeat 3]: diff engine + suite figures (overhead, parallel speed-up, growth); on a quiet machine
 bench: setup
 	$(PY) benchmarks/run_all.py $(ARGS)
+
+## make bench-peer [ARGS=--pairs 5]: the article's visual checks, ours vs Playwright Test (benchmarks/peer; needs npm); on a quiet machine
+bench-peer: setup
+	$(PY) benchmarks/bench_peer.py $(ARGS)
 
 ## make soak RUNS=20 [ARGS="-n 2"]: the full suite N times against the unchanged demo site
 soak: setup
