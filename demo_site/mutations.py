@@ -435,7 +435,7 @@ register(Mutation(
     name="top5-tag-missing",
     description="The Top 5 Entertainment News tags (INTERVIEW) are not rendered.",
     expect=[(CONTENT + "test_top_five[*]", r"top_five item 1 has no tag, expected 'INTERVIEW'"),
-            (CONTENT + "test_top_five_structure[*]", r"top_five item \d thumbnail alt '\[INTERVIEW\] ")],
+            (CONTENT + "test_top_five_structure[*]", r"top_five item \d thumbnail alt [\"']\[INTERVIEW\] ")],
     extra_js="document.querySelectorAll('#top5 .tag').forEach(function (el) { el.remove(); });\n",
 ))
 
@@ -882,7 +882,7 @@ register(Mutation(
             (CONTENT + "test_body_paragraphs_verbatim_with_related_box[*]", r"paragraphs: 21, expected 22"),
             (ARTICLE + "print_preview[*]", r"the article page shows 21 paragraphs, its print view 22")],
     response_filter=_html_filter(r'(<div id="startts" class="view_body">(?:(?!</div>).)*)<p>[^<]*</p>(\s*</div>)', r"\1\2",
-                                 path=SEED_PATH),
+                                 path=SEED_PATH, page="article"),
 ))
 
 register(Mutation(
@@ -964,13 +964,21 @@ register(Mutation(
 
 register(Mutation(
     name="banner-pushes-article-down",
-    description="A 90px promotion banner slot is added above the article: the story starts lower on every page.",
+    description="A 90px promotion banner slot is added above the content: the story starts lower on every page.",
     viewports=("desktop", "mobile"),
     expect=[(COMPONENTS, r"trending above article: gap is 120 px"),
             (COMPONENTS, r"trending above article: gap is 110 px")],
-    response_filter=_html_filter(r'(<article id="article" class="article")',
-                                 r'<div class="promo_banner" style="height:90px;background:#e8edf3"></div>\1',
+    response_filter=_html_filter(r'(<main id="content" class="container content_grid">)',
+                                 r'<div class="container promo_banner" style="height:90px;background:#e8edf3"></div>\1',
                                  page="article"),
+))
+
+register(Mutation(
+    name="body-font-serif",
+    description="The article's body text is set in the headline serif (Lora) instead of Source Sans 3.",
+    expect=[(ARTICLE + "visual_lead_paragraph[*]", r"pixels differ|size changed"),
+            (CONTENT + "test_headline_and_body_in_the_templates_typefaces[*]", r"typefaces \{.*'body': 'Lora'")],
+    extra_css="#startts > p { font-family: var(--serif); }",
 ))
 
 register(Mutation(
@@ -992,7 +1000,8 @@ register(Mutation(
     name="sans-font-404",
     description="The Source Sans 3 web font files are gone from the deployment: text falls back to another font.",
     expect=[*((ARTICLE + f"visual_{name}[*]", r"pixels differ|size changed")
-              for name in ("page", "menu", "trending", "body", "top_ten", "top_five", "darkroom", "footer")),
+              for name in ("page", "menu", "trending", "body", "lead_paragraph", "top_ten", "top_five", "darkroom",
+                           "footer")),
             (CONTENT + "test_headline_and_body_in_the_templates_typefaces[*]",
              r"body typeface 'Source Sans 3' did not load")],
     status_filter=_asset_404(*(f"/static/fonts/source-sans-3-latin-{w}-normal.woff2" for w in (400, 600, 700))),

@@ -72,12 +72,16 @@ def test_no_last_run_is_refused(tmp_path: Path):
     assert len(lines) == 1 and "no last run" in lines[0], proc.stderr
 
 
-def test_changed_checkout_is_refused(tmp_path: Path):
+def failed_desktop_run(tmp_path: Path) -> tuple[str, Path, bytes]:
+    """A real run whose desktop headline capture failed: (its reports dir, the baseline, its bytes)."""
     proc = make_run(tmp_path, ("desktop",))
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    reports = str(tmp_path / "reports")
     baseline = tmp_path / "baselines" / "demo" / "article" / DESKTOP
-    original = baseline.read_bytes()
+    return str(tmp_path / "reports"), baseline, baseline.read_bytes()
+
+
+def test_changed_checkout_is_refused(tmp_path: Path):
+    reports, baseline, original = failed_desktop_run(tmp_path)
 
     # baselines changed since the run (a checkout, a pull, a hand edit)
     (tmp_path / "baselines" / "demo" / "article" / "other-desktop-chromium-linux.png").write_bytes(original)
@@ -101,11 +105,7 @@ def test_changed_checkout_is_refused(tmp_path: Path):
 
 
 def test_missing_capture_and_baseline_outside_the_folder_are_refused(tmp_path: Path):
-    proc = make_run(tmp_path, ("desktop",))
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    reports = str(tmp_path / "reports")
-    baseline = tmp_path / "baselines" / "demo" / "article" / DESKTOP
-    original = baseline.read_bytes()
+    reports, baseline, original = failed_desktop_run(tmp_path)
     record = tmp_path / "reports" / "latest" / "run.json"
     run = json.loads(record.read_text())
     item = next(i for i in run["items"] if i["status"] == "failed")

@@ -15,9 +15,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.error import HTTPError
 from urllib.parse import urljoin
-from urllib.request import Request, urlopen
 
 import pytest
 
@@ -35,15 +33,11 @@ ITEM_CLASS = {"trending_item": "trending", "aside_top10_item": "top10", "aside_t
 TITLE_CLASS = {"aside_top10_headline", "aside_top5_headline", "darkroom_title"}
 DATE_RE = re.compile(r"^(Posted|Updated) : \d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+from test_demo_site import fetch  # noqa: E402  (one HTTP helper for both files)
+
 DAY_MS = 24 * 60 * 60 * 1000
 
 
-def fetch(url: str, method: str = "GET"):
-    try:
-        with urlopen(Request(url, method=method), timeout=10) as r:
-            return r.status, r.headers, r.read()
-    except HTTPError as e:
-        return e.code, e.headers, e.read()
 
 
 def norm(text: str) -> str:
