@@ -27,6 +27,7 @@ from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
 from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RunRecord
+from ..run.summary import write_summary
 from .state import SessionState, notes_of, session_state
 
 PYTHON_KIND = "content"  # python tests of tests/regression; scenario items carry their kind as a marker
@@ -276,3 +277,4 @@ class ReportPlugin:
         self.run.save(self.latest / RUN_JSON)
         html = render_report(self.run, self.latest, self.state.options.paths.reports)
         write_atomic(self.latest / "index.html", html.encode("utf-8"))
+        write_summary(self.run, self.latest)  # summary.md, for CI's job summary

@@ -1,66 +1,176 @@
-"""Promote a run's failed visual captures to baselines (``regress approve [-k EXPR]``).
+"""Decisions on a run's failed visual captures: approve (promote to baselines) and reject.
 
-Works from the run record (``reports/latest/run.json``): every failed visual
-item with a capture (changed, or without a baseline yet), or those whose node
-id matches ``-k`` (pytest's own -k syntax: case-insensitive substrings combined
-with ``and``/``or``/``not`` and parentheses). Each baseline it writes is listed.
+``regress approve [-k EXPR]``, ``regress reject -k EXPR`` and the review server
+(``regress review``) all decide through :func:`approve_items` and
+:func:`reject_items`, so they share one set of refusals and one way of writing.
 
-Refuses, with one line, when its captures could be approved against something
-nobody reviewed: no last run, a run that did not finish (killed) or was
+Works from the run record (``reports/latest/run.json``, or the folder of a
+downloaded CI artifact with ``--run DIR``): every failed visual item with a
+capture (changed, or without a baseline yet), or those whose node id matches
+``-k`` (pytest's own -k syntax: case-insensitive substrings combined with
+``and``/``or``/``not`` and parentheses). Each baseline it writes is listed.
+``approve`` skips captures a reviewer rejected, and says how many.
+
+Approving refuses, with one line, when its captures could be approved against
+something nobody reviewed: no run, a run that did not finish (killed) or was
 interrupted (SIGINT/SIGTERM), a checkout other than the run's (another git HEAD,
 tracked files outside baselines/ and reports/ changed since, or the baselines
-changed since), a baseline path outside the run's baselines folder, or a
-capture that is gone.
+changed since), a baseline path outside the run's baselines folder, or a capture
+that is gone. A downloaded run is approved in this checkout only when its HEAD,
+tracked files and baselines equal the run's. Rejecting writes no baseline, so it
+refuses only a run that is missing, unreadable, unfinished or interrupted.
+
+Every writer of a run record here holds its lock, ``run.json.lock`` next to it
+(``fcntl.flock``), from reading the record to saving it: a review and a
+``regress approve`` in another terminal never interleave. Baselines and the
+record are written atomically (temp file, fsync, rename).
 """
 from __future__ import annotations
 
+import contextlib
+import copy
+import os
 import sys
-from pathlib import Path
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Callable, Iterator
 
 from . import baselines, checkout
 from .baselines import write_atomic
 from .record import RUN_JSON, RunRecord, RunRecordError
+
+LOCK_NAME = "run.json.lock"
+LOCK_TIMEOUT_S = 15.0
+RUN_FOLDERS = ("artifacts", "traces")  # where a run keeps its files, inside its folder
 
 
 class Refusal(Exception):
     """One clear line; exit status 2."""
 
 
-def load_run(reports_dir: Path) -> RunRecord:
-    path = reports_dir / "latest" / RUN_JSON
+# --- which run, and where its files are -------------------------------------------------
+
+def run_folder(path: Path) -> Path:
+    """The folder holding run.json: ``path`` itself, or its ``latest`` (a --reports-dir)."""
+    path = Path(path)
+    if not (path / RUN_JSON).is_file() and (path / "latest" / RUN_JSON).is_file():
+        return path / "latest"
+    return path
+
+
+def read_run(folder: Path) -> RunRecord:
+    """The record in ``folder``, finished or not (what a review shows)."""
+    path = Path(folder) / RUN_JSON
     if not path.is_file():
-        raise Refusal(f"no last run: {path} does not exist; run `regress test` first")
+        raise Refusal(f"no run: {path} does not exist; run `regress test` first")
     try:
-        run = RunRecord.load(path)
+        return RunRecord.load(path)
     except RunRecordError as err:
-        raise Refusal(f"the last run's record is unreadable ({err}); run `regress test` again") from None
+        raise Refusal(f"the run's record is unreadable ({err}); run `regress test` again") from None
+
+
+def load_run_at(folder: Path) -> RunRecord:
+    """The record in ``folder``, refused unless the run finished all its items."""
+    run = read_run(folder)
     if not run.finished:
-        raise Refusal(f"the last run (started {run.started}) did not finish; run `regress test` again")
+        raise Refusal(f"the run (started {run.started}) did not finish; run `regress test` again")
     if run.interrupted:  # finished its report, but not its items
-        raise Refusal(f"the last run (started {run.started}) was interrupted ({run.interrupted}) "
+        raise Refusal(f"the run (started {run.started}) was interrupted ({run.interrupted}) "
                       "before all its items ran; run `regress test` again")
     return run
 
 
-def check_checkout(run: RunRecord) -> None:
+def load_run(reports_dir: Path) -> RunRecord:
+    """The last run of a reports folder (``reports/latest``)."""
+    return load_run_at(Path(reports_dir) / "latest")
+
+
+@dataclass
+class Localized:
+    """A run as seen from here: ``run`` has its files in the folder it is read from and, for a
+    run made in another checkout (a CI artifact), its baselines in this one. ``problem``: why
+    it cannot be approved here at all."""
+    run: RunRecord
+    moved: bool = False
+    problem: str | None = None
+
+
+def localize(run: RunRecord, folder: Path, project: Path | None = None) -> Localized:
+    """Paths of ``run`` (read from ``folder``) as they are here. Captures, diffs and traces
+    are found in ``folder`` whatever folder the run wrote them to; with ``project`` (this
+    checkout) other than the run's, its baselines are those of this checkout."""
+    local = copy.deepcopy(run)
+    folder = Path(folder).resolve()
+    for item in local.items:
+        if item.visual is not None:
+            for name in ("actual", "expected", "diff"):
+                setattr(item.visual, name, _in_folder(getattr(item.visual, name), folder))
+        item.traces = [_in_folder(trace, folder) for trace in item.traces]
+    if project is None or not run.project_root or _same(run.project_root, project):
+        return Localized(local)
+    project = Path(project).resolve()
+    old = PurePath(run.project_root)
+
+    def rebase(path: str | None) -> str | None:
+        try:
+            return str(project / PurePath(path).relative_to(old)) if path else None
+        except ValueError:
+            return None
+
+    local.project_root, local.reports_dir = str(project), str(folder.parent)
+    problem = None
+    if rebase(run.baselines_dir) is None:
+        problem = (f"its baselines folder {run.baselines_dir} was outside its project {run.project_root}, "
+                   "so it cannot be approved in another checkout")
+    else:
+        local.baselines_dir = rebase(run.baselines_dir)
+        for item in local.items:
+            if item.visual is not None:
+                item.visual.baseline = rebase(item.visual.baseline) or item.visual.baseline
+    return Localized(local, moved=True, problem=problem)
+
+
+def _in_folder(path: str | None, folder: Path) -> str | None:
+    """``.../artifacts/<item>/actual.png`` of a run, inside the folder the run is read from."""
+    if not path:
+        return path
+    parts = PurePath(path).parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in RUN_FOLDERS:
+            return str(folder.joinpath(*parts[i:]))
+    return path
+
+
+def _same(a: str | Path, b: str | Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
+# --- the refusals of approving ------------------------------------------------------------
+
+def check_checkout(run: RunRecord, moved: bool = False) -> None:
+    """Refuse unless the checkout at ``run.project_root`` is the one the run ran on."""
     root = Path(run.project_root or Path.cwd())
+    since = "this checkout is not the run's" if moved else "the checkout changed since the last run"
     head = checkout.git_head(root)
     if head != run.git_head:
-        raise Refusal(f"the checkout changed since the last run (HEAD {_short(run.git_head)} then, "
-                      f"{_short(head)} now); run `regress test` again before approving")
+        raise Refusal(f"{since} (HEAD {_short(run.git_head)} then, {_short(head)} now); "
+                      "run `regress test` again before approving")
     then, now = run.worktree_changes, checkout.worktree_changes(root)
     if then != now:
         then, now = then or {}, now or {}
         differ = sorted(name for name in set(then) | set(now) if then.get(name, "") != now.get(name, ""))
         shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
-        raise Refusal(f"tracked files changed since the last run ({shown or 'git unavailable now or then'}); "
+        what = "tracked files differ from the run's" if moved else "tracked files changed since the last run"
+        raise Refusal(f"{what} ({shown or 'git unavailable now or then'}); "
                       "restore them, or run `regress test` again before approving")
     folder = Path(run.baselines_dir or "")
     if baselines.digest(folder) != run.baselines_digest:
-        raise Refusal(f"the baselines in {folder} changed since the last run; run `regress test` again before approving")
+        what = "differ from the run's" if moved else "changed since the last run"
+        raise Refusal(f"the baselines in {folder} {what}; run `regress test` again before approving")
 
 
-def matcher(expr: str | None):
+def matcher(expr: str | None) -> Callable[[str], bool]:
     """-k semantics of pytest over the node id; pytest's own parser when available."""
     if not expr:
         return lambda nodeid: True
@@ -80,40 +190,193 @@ def matcher(expr: str | None):
     return match
 
 
-def approve(reports_dir: Path, expr: str | None = None, out=sys.stdout) -> int:
+# --- the lock ------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def record_lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold ``run.json.lock`` of the run in ``folder``; wait for another writer up to ``timeout``."""
+    path = Path(folder) / LOCK_NAME
+    if not (Path(folder) / RUN_JSON).is_file():
+        raise Refusal(f"no run: {Path(folder) / RUN_JSON} does not exist; run `regress test` first")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise Refusal(f"cannot lock the run's record ({path}: {err.strerror})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise Refusal(f"another regress approve, reject or review is writing {path.parent / RUN_JSON}; "
+                              "try again when it is done")
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What one decision did. ``decided``: the node ids approved or rejected now; ``skipped``:
+    those left alone (approve: rejected ones; reject: approved ones); ``candidates``: how many
+    captures were left to decide."""
+    lines: list[str] = field(default_factory=list)
+    decided: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    candidates: int = 0
+    run: RunRecord | None = None  # the record as saved (localized)
+
+
+def _select(select: "Callable[[str], bool] | set[str] | list[str]") -> Callable[[str], bool]:
+    if callable(select):
+        return select
+    wanted = set(select)
+    return lambda nodeid: nodeid in wanted
+
+
+def _same_run(run: RunRecord, started: str | None, folder: Path) -> None:
+    if started is not None and run.started != started:
+        raise Refusal(f"{folder / RUN_JSON} is another run now (started {run.started}); "
+                      "review that one with `regress review` again")
+
+
+def approve_items(folder: Path, select, *, project: Path | None = None, skip_rejected: bool = True,
+                  started: str | None = None) -> Outcome:
+    """Promote the chosen captures of the run in ``folder`` to baselines, all or none.
+
+    ``select``: a -k style predicate over node ids, or the node ids themselves. Rejected
+    captures are skipped unless ``skip_rejected`` is False (an explicit approve in a review
+    overrides a rejection). ``started``: the run the caller showed; another one is refused."""
+    folder = Path(folder)
+    match = _select(select)
+    with record_lock(folder):
+        raw = load_run_at(folder)
+        _same_run(raw, started, folder)
+        local = localize(raw, folder, project)
+        if local.problem:
+            raise Refusal(local.problem)
+        run = local.run
+        check_checkout(run, local.moved)
+        candidates = [item for item in run.items if item.reviewable and not item.approved]
+        matching = [item for item in candidates if match(item.nodeid)]
+        skipped = [item for item in matching if item.rejected] if skip_rejected else []
+        chosen = [item for item in matching if item not in skipped]
+        outcome = Outcome(skipped=[i.nodeid for i in skipped], candidates=len(candidates), run=run)
+        if not chosen:
+            return outcome
+        root = Path(run.baselines_dir or "").resolve()
+        project_root = Path(run.project_root or Path.cwd())
+        for item in chosen:  # check everything before writing anything
+            baseline = Path(item.visual.baseline).resolve()
+            if root not in baseline.parents:
+                raise Refusal(f"{item.nodeid}: baseline {baseline} is outside {root}")
+            if not Path(item.visual.actual).is_file():
+                raise Refusal(f"{item.nodeid}: its capture {item.visual.actual} is gone; run `regress test` again")
+        by_id = {item.nodeid: item for item in raw.items}
+        for item in chosen:
+            baseline = Path(item.visual.baseline)
+            how = "replaced" if baseline.exists() else "new"
+            write_atomic(baseline, Path(item.visual.actual).read_bytes())
+            for record in (item, by_id[item.nodeid]):
+                record.approved, record.rejected = True, False
+            outcome.decided.append(item.nodeid)
+            outcome.lines.append(f"{how} {_display(baseline, project_root)}  ({item.nodeid})")
+        # our own writes are the new state the run is compared with, so approving can go on in steps
+        raw.baselines_digest = run.baselines_digest = baselines.digest(root)
+        raw.save(folder / RUN_JSON)
+        outcome.lines.append(f"{len(chosen)} baseline(s) written; review with "
+                             f"`git diff --stat {_display(root, project_root)}`")
+        return outcome
+
+
+def reject_items(folder: Path, select, *, strict: bool = False, started: str | None = None) -> Outcome:
+    """Record that the chosen captures are turned down. An approved capture (its baseline is
+    written) is skipped, or with ``strict`` (a review's all-or-nothing) refused."""
+    folder = Path(folder)
+    match = _select(select)
+    with record_lock(folder):
+        run = load_run_at(folder)
+        _same_run(run, started, folder)
+        matching = [item for item in run.items if item.reviewable and match(item.nodeid)]
+        approved = [item for item in matching if item.approved]
+        if approved and strict:
+            names = ", ".join(item.nodeid for item in approved[:3]) + (" ..." if len(approved) > 3 else "")
+            raise Refusal(f"already approved, its baseline written: {names}; "
+                          "restore the baseline with git to take it back")
+        chosen = [item for item in matching if not item.approved and not item.rejected]
+        outcome = Outcome(skipped=[i.nodeid for i in approved],
+                          candidates=sum(1 for i in run.items if i.reviewable and not i.approved and not i.rejected),
+                          run=run)
+        for item in chosen:
+            item.rejected = True
+            outcome.decided.append(item.nodeid)
+            outcome.lines.append(f"rejected {item.nodeid}")
+        if chosen:
+            run.save(folder / RUN_JSON)
+        return outcome
+
+
+# --- the command-line verbs ---------------------------------------------------------------
+
+def approve(reports_dir: Path, expr: str | None = None, out=sys.stdout, *, run_dir: Path | None = None,
+            project: Path | None = None) -> int:
     """Exit status: 0 written, 1 nothing matches; Refusal (2) for the cases above."""
-    run = load_run(reports_dir)
-    check_checkout(run)
-    match = matcher(expr)
-    candidates = [item for item in run.items
-                  if item.status == "failed" and item.visual is not None and item.visual.actual
-                  and not item.approved]
-    chosen = [item for item in candidates if match(item.nodeid)]
-    if not chosen:
+    folder = run_folder(run_dir) if run_dir is not None else Path(reports_dir) / "latest"
+    if run_dir is None and not (folder / RUN_JSON).is_file():
+        raise Refusal(f"no last run: {folder / RUN_JSON} does not exist; run `regress test` first")
+    outcome = approve_items(folder, matcher(expr), project=project if run_dir is not None else None)
+    if outcome.skipped:
+        print(f"approve: skipped {len(outcome.skipped)} rejected capture(s) "
+              f"({_listed(outcome.skipped)}); approve them in `regress review`", file=out)
+    if not outcome.decided:
         what = f"matches -k {expr!r}" if expr else "is left to approve"
         print(f"approve: no failed visual item of the last run {what} "
-              f"({len(candidates)} failed visual item(s) not yet approved)", file=out)
+              f"({outcome.candidates} failed visual item(s) not yet approved)", file=out)
         return 1
-    root = Path(run.baselines_dir or "").resolve()
-    project = Path(run.project_root or Path.cwd())
-    for item in chosen:  # check everything before writing anything
-        baseline = Path(item.visual.baseline).resolve()
-        if root not in baseline.parents:
-            raise Refusal(f"{item.nodeid}: baseline {baseline} is outside {root}")
-        if not Path(item.visual.actual).is_file():
-            raise Refusal(f"{item.nodeid}: its capture {item.visual.actual} is gone; run `regress test` again")
-    for item in chosen:
-        baseline = Path(item.visual.baseline)
-        how = "replaced" if baseline.exists() else "new"
-        write_atomic(baseline, Path(item.visual.actual).read_bytes())
-        item.approved = True
-        print(f"{how} {_display(baseline, project)}  ({item.nodeid})", file=out)
-    # our own writes are the new state the run is compared with, so approving can go on in steps
-    run.baselines_digest = baselines.digest(root)
-    run.save(reports_dir / "latest" / RUN_JSON)
-    print(f"approve: {len(chosen)} baseline(s) written; review with `git diff --stat {_display(root, project)}`",
-          file=out)
+    for line in outcome.lines[:-1]:
+        print(line, file=out)
+    print(f"approve: {outcome.lines[-1]}", file=out)
     return 0
+
+
+def reject(reports_dir: Path, expr: str, out=sys.stdout, *, run_dir: Path | None = None) -> int:
+    """Exit status: 0 recorded, 1 nothing matches; Refusal (2) for a missing or unfinished run."""
+    folder = run_folder(run_dir) if run_dir is not None else Path(reports_dir) / "latest"
+    outcome = reject_items(folder, matcher(expr))
+    if outcome.skipped:
+        print(f"reject: skipped {len(outcome.skipped)} approved capture(s) ({_listed(outcome.skipped)}): "
+              "their baselines are written; restore them with git to take them back", file=out)
+    if not outcome.decided:
+        print(f"reject: no failed visual item of the run matches -k {expr!r} and is undecided "
+              f"({outcome.candidates} undecided)", file=out)
+        return 1
+    for line in outcome.lines:
+        print(line, file=out)
+    print(f"reject: {len(outcome.decided)} capture(s) rejected; `regress approve` skips them", file=out)
+    return 0
+
+
+def _listed(nodeids: list[str], most: int = 3) -> str:
+    return ", ".join(nodeids[:most]) + (f" and {len(nodeids) - most} more" if len(nodeids) > most else "")
 
 
 def _short(head: str | None) -> str:

@@ -5,7 +5,7 @@ holding it, or any folder with a ``junit.xml``). OUT_DIR gets one
 ``junit.xml`` (all test cases in one suite, counts summed), and when the
 shards wrote them a combined ``run.json`` (items of all shards), their
 ``artifacts/`` and ``traces/`` folders, and ``index.html`` re-rendered from the
-merged record. With OUT_DIR = ``reports/latest`` the merged run is what
+merged record (and ``summary.md``). With OUT_DIR = ``reports/latest`` the merged run is what
 ``regress approve`` works from. A shard folder or record that is unreadable,
 or a merged report that cannot be rendered, is a MergeError (one line).
 """
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import jinja2
 
+from .approve import localize
 from .baselines import write_atomic
 from .html import render_report
 from .record import RUN_JSON, RunRecord, RunRecordError
+from .summary import write_summary
 
 _COUNTS = ("tests", "errors", "failures", "skipped")
 
@@ -133,8 +135,10 @@ def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
 def _render_index(out: Path, run: dict, default_reports_dir: Path) -> str | None:
     """Re-render index.html from the merged record; returns why not, or None when done."""
     try:
-        record = RunRecord.from_json(run, str(out / RUN_JSON))
+        # its captures as they are in ``out`` (a relative --reports-dir leaves them relative to the shard's cwd)
+        record = localize(RunRecord.from_json(run, str(out / RUN_JSON)), out).run
         write_atomic(out / "index.html", render_report(record, out, default_reports_dir).encode("utf-8"))
+        write_summary(record, out)
     except (RunRecordError, jinja2.TemplateError, OSError) as err:
         return f"{type(err).__name__}: {err}"
     return None

@@ -40,7 +40,7 @@ class VisualRecord:
     diff_pixels: int | None = None
     ratio: float | None = None
     boxes: list[str] = field(default_factory=list)  # named components the changed pixels fall in
-    component: str | None = None
+    component: str | None = None  # what was captured (the check's component; "page": the whole page)
 
 
 @dataclass
@@ -103,11 +103,17 @@ class ItemRecord:
     traces: list[str] = field(default_factory=list)
     retrace: str | None = None
     failure: FailureRecord | None = None
-    approved: bool = False
+    approved: bool = False  # its capture was promoted to the baseline (regress approve, regress review)
+    rejected: bool = False  # a reviewer turned the change down: regress approve skips it
 
     @property
     def failing(self) -> bool:
         return self.status in FAILING
+
+    @property
+    def reviewable(self) -> bool:
+        """A failed visual item with a capture: what approve, reject and review act on."""
+        return self.status == "failed" and self.visual is not None and bool(self.visual.actual)
 
     @classmethod
     def from_json(cls, data: dict) -> "ItemRecord":
@@ -195,7 +201,7 @@ _VISUAL = {
         "diff_pixels": {"type": ["integer", "null"], "minimum": 0},
         "ratio": {"type": ["number", "null"], "minimum": 0},
         "boxes": {"type": "array", "items": {"type": "string"}},
-        "component": _STR_OR_NULL,
+        "component": _STR_OR_NULL,  # added later: optional, records without it load
     },
 }
 _FAILURE = {
@@ -249,6 +255,7 @@ RUN_SCHEMA = {
                     "retrace": _STR_OR_NULL,
                     "failure": _FAILURE,
                     "approved": {"type": "boolean"},
+                    "rejected": {"type": "boolean"},  # added later: optional
                 },
             },
         },

@@ -68,3 +68,18 @@ def test_failure_record_says_whether_a_check_found_the_site_broken():
     assert FailureRecord.of("call", Checked("9 found")).checks == ["count top_ten.items"]
     timeout = FailureRecord.of("setup", TimeoutError("slow"))
     assert (timeout.assertion, timeout.type, timeout.when) == (False, "TimeoutError", "setup")
+
+
+def test_records_without_the_newer_fields_load(tmp_path):
+    """``visual.component`` and ``rejected`` came later: a record without them loads, undecided."""
+    data = _record().to_json()
+    for item in data["items"]:
+        item.pop("rejected")
+        item["visual"].pop("component")
+    (tmp_path / "run.json").write_text(json.dumps(data))
+    item = RunRecord.load(tmp_path / "run.json").items[0]
+    assert item.rejected is False and item.visual.component is None and item.reviewable
+    data["items"][0]["rejected"] = "yes"
+    (tmp_path / "run.json").write_text(json.dumps(data))
+    with pytest.raises(RunRecordError, match="at items.0.rejected"):
+        RunRecord.load(tmp_path / "run.json")
