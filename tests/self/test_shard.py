@@ -83,14 +83,16 @@ def test_shard_of_is_even_for_any_count():
             assert max(map(len, parts)) - min(map(len, parts)) <= 1
 
 
+# They ask for the site under test (base_url): a run that does not is none of the plugin's business
+# and writes no report. No browser is started.
 TESTS = '''
 import pytest
 
 @pytest.mark.parametrize("n", range(7))
-def test_number(n):
+def test_number(n, base_url):
     assert n != 5, "five is broken"
 
-def test_skipped():
+def test_skipped(base_url):
     pytest.skip("not here")
 '''
 
@@ -123,7 +125,7 @@ def test_merge_combines_the_shards_reports(tmp_path):
 
 
 def _one_shard(tmp_path: Path, index: int = 1) -> Path:
-    """A real shard's reports (plain Python tests, no browser): its ``latest`` folder."""
+    """A real shard's reports (Python tests of the site, no browser): its ``latest`` folder."""
     (tmp_path / "test_numbers.py").write_text(TESTS, encoding="utf-8")
     proc = _pytest("-q", "--shard", f"{index}/2", "--reports-dir", str(tmp_path / f"shard{index}"),
                    "test_numbers.py", cwd=tmp_path)
