@@ -73,8 +73,9 @@ class Options:
         paths = ProjectPaths(config.rootpath)
 
         def path(option: str, default: Path) -> Path:
+            """Absolute: a relative path given on the command line is the invocation folder's."""
             given = config.getoption(option)
-            return Path(given) if given else default
+            return Path(config.invocation_params.dir, given) if given else default
 
         return cls(
             paths=paths,
