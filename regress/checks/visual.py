@@ -73,7 +73,7 @@ def _compare(ctx, options, visual, page, site) -> None:
     artifacts = ctx.artifacts_dir
     record = ctx.notes.visual = VisualRecord(baseline=str(baseline), component=component)
 
-    if not baseline.exists():
+    if expected_bytes is None:  # no baseline yet
         if mode in ("missing", "changed", "all"):
             _write(ctx, baseline, actual, "new")
             return
@@ -95,7 +95,7 @@ def _compare(ctx, options, visual, page, site) -> None:
     if mode == "changed":
         _write(ctx, baseline, actual, "replaced")
         return
-    record.expected = _save(artifacts / "expected.png", baseline.read_bytes())
+    record.expected = _save(artifacts / "expected.png", expected_bytes)
     record.actual = _save(artifacts / "actual.png", actual)
     record.diff = _save(artifacts / "diff.png", _png(result.diff_image))
     record.diff_pixels = result.diff_pixels
