@@ -83,8 +83,31 @@ class Article(Region):
         return self.find("aside.view_related")
 
     @property
+    def related_title(self):
+        return self.related.locator(".related_title")
+
+    @property
+    def related_meta(self):
+        """The related story's date and section."""
+        return self.related.locator(".related_meta")
+
+    @property
     def reporter(self):
         return self.find(".view_reporter")
+
+    @property
+    def reporter_email(self):
+        """The reporter's mailto link."""
+        return self.reporter.locator("a.reporter_email")
+
+    @property
+    def share_bar(self) -> ShareBar:
+        return self.region(ShareBar)
+
+    @property
+    def copy_toast(self):
+        """The status line the copy-link button shows, beside the share bar."""
+        return self.find("#copy_toast")
 
     @property
     def links(self):
@@ -149,7 +172,9 @@ def _selector(locator) -> str:
 
 
 class ShareBar(Region):
-    root_selector = "#article .sns_area"
+    """The share buttons, in the article (made by ``Article.share_bar``)."""
+
+    root_selector = ".sns_area"
 
     NETWORKS = ("facebook", "twitter", "kakaolink", "whatsapp", "reddit", "mailto", "link")
 
@@ -166,7 +191,7 @@ class ShareBar(Region):
 
     @property
     def copy_toast(self):
-        return self.page.locator("#copy_toast")
+        return self.parent.copy_toast
 
     def copy_link(self) -> None:
         self.network("link").click()

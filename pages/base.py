@@ -1,6 +1,8 @@
 """Pages: the shared chrome of every page, and the article page."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -8,7 +10,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from .article import Article, ShareBar
 from .footer import Footer
 from .menu import Menu
-from .widgets import Darkroom, TopFive, TopTen, Trending
+from .widgets import Darkroom, Sidebar, TopFive, TopTen, Trending
+
+
+# The one read of the canonical URL (page_health, share links and the copy-link test use it):
+# standard HTML, resolved as the browser resolves it.
+CANONICAL_JS = """() => {
+  const link = document.querySelector('link[rel~="canonical"]');
+  return link ? link.href : null;
+}"""
 
 
 class PageNotLoaded(AssertionError):
@@ -53,8 +63,8 @@ class BasePage:
 
     @property
     def canonical_url(self) -> str | None:
-        link = self.page.locator("link[rel=canonical]")
-        return link.get_attribute("href") if link.count() else None
+        """The page's ``<link rel=canonical>`` as the browser resolves it, None without one."""
+        return self.page.evaluate(CANONICAL_JS)
 
     def has_horizontal_overflow(self) -> bool:
         return self.page.evaluate(
@@ -62,47 +72,56 @@ class BasePage:
         )
 
 
-# What a share link must carry: the page's canonical URL and the story's title.
-_SHARE_FACTS_JS = """headline => {
-  const canon = document.querySelector('link[rel~="canonical"]');
+@dataclass(frozen=True)
+class ShareFacts:
+    """What a share link must carry: the page's canonical URL and the story's title."""
+    canonical: str | None  # as BasePage.canonical_url reads it
+    og_title: str | None
+    headline: str | None
+
+    @property
+    def titles(self) -> list[str]:
+        """The titles a share link may carry, the og:title first."""
+        return [t for t in (self.og_title, self.headline) if t]
+
+
+_SHARE_FACTS_JS = f"""headline => {{
   const og = document.querySelector('meta[property="og:title"]');
   const h1 = document.querySelector(headline) || document.querySelector('h1');
-  return {
-    canonical: canon ? canon.href : null,
-    canonical_raw: canon ? canon.getAttribute('href') : null,
+  return {{
+    canonical: ({CANONICAL_JS})(),
     og_title: og ? og.getAttribute('content') : null,
     headline: h1 ? (h1.innerText || h1.textContent || '').replace(/\\s+/g, ' ').trim() : null,
-  };
-}"""
+  }};
+}}"""
 
 
 class ArticlePage(BasePage):
-    # Links inside it are share links (decoded and compared with the canonical URL).
-    share_bar_selector = ShareBar.root_selector
+    def share_facts(self) -> ShareFacts:
+        """The canonical URL, og:title and headline, in one round trip."""
+        headline = f"{Article.root_selector} {Article.headline_selector}"
+        return ShareFacts(**self.page.evaluate(_SHARE_FACTS_JS, headline))
 
-    def share_facts(self) -> dict:
-        """canonical (resolved), canonical_raw, og_title and headline, in one round trip."""
-        return self.page.evaluate(_SHARE_FACTS_JS, f"{Article.root_selector} {Article.headline_selector}")
     @property
     def article(self) -> Article:
         return Article(self.page)
 
     @property
     def share_bar(self) -> ShareBar:
-        return ShareBar(self.page)
+        return self.article.share_bar
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return Sidebar(self.page)
 
     @property
     def top_ten(self) -> TopTen:
-        return TopTen(self.page)
+        return self.sidebar.top_ten
 
     @property
     def top_five(self) -> TopFive:
-        return TopFive(self.page)
+        return self.sidebar.top_five
 
     @property
     def darkroom(self) -> Darkroom:
-        return Darkroom(self.page)
-
-    @property
-    def sidebar(self):
-        return self.page.locator("#sidebar")
+        return self.sidebar.darkroom

@@ -49,7 +49,7 @@ COMPONENTS: dict[str, Component] = {
     "article.reporter": Component("the reporter footer", lambda p: p.article.reporter),
     "share_bar": Component("the share bar", lambda p: p.share_bar.root),
     "share_bar.buttons": Component("the share buttons", lambda p: p.share_bar.buttons),
-    "sidebar": Component("the side widget column", lambda p: p.sidebar),
+    "sidebar": Component("the side widget column", lambda p: p.sidebar.root),
     "top_ten": Component("the Top 10 Stories widget", lambda p: p.top_ten.root),
     "top_ten.items": Component("the Top 10 entries", lambda p: p.top_ten.items.locator),
     "top_ten.headlines": Component("the Top 10 headline links", lambda p: p.top_ten.headlines),

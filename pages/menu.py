@@ -57,8 +57,13 @@ class SubNav(Region):
     root_selector = "#sub_nav"
 
     @property
+    def heading(self):
+        """The section's name above the sub-nav links."""
+        return self.find(".sub_nav_title")
+
+    @property
     def title(self) -> str:
-        return self.find(".sub_nav_title").text_content().strip()
+        return self.heading.text_content().strip()
 
     @property
     def links(self):
@@ -100,7 +105,7 @@ class Menu(Region):
 
     @property
     def gnb_links(self):
-        return self.find("#gnb a")
+        return self.gnb.locator("a")
 
     @property
     def date_line(self):
@@ -108,11 +113,11 @@ class Menu(Region):
 
     @property
     def sub_nav(self) -> SubNav:
-        return SubNav(self.page, self.find("#sub_nav"))
+        return self.region(SubNav)
 
     @property
     def search(self) -> SearchLayer:
-        return SearchLayer(self.page, self.find("#search_layer"))
+        return self.region(SearchLayer)
 
     @property
     def overlay(self) -> AllMenuOverlay:

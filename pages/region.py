@@ -9,17 +9,30 @@ R = TypeVar("R", bound="Region")
 
 
 class Region:
-    """A component of a page. Subclasses set ``root_selector`` (relative to the
-    parent region's root, or to the page for top-level regions)."""
+    """A component of a page, found from one root locator; every lookup is scoped to it.
 
-    root_selector: str = ":root"
+    A region with a ``root_selector`` made with ``Region(page)`` is a top-level region: the
+    selector is looked up in the page. Made with ``parent.region(Child)``, the selector is
+    looked up inside the parent's root, and ``parent`` is kept. A region without a selector
+    of its own (an item of a :class:`RegionList`) must be given its root locator."""
 
-    def __init__(self, page: Page, root: Locator | None = None):
+    root_selector: str | None = None
+
+    def __init__(self, page: Page, root: Locator | None = None, parent: Region | None = None):
+        if root is None:
+            if self.root_selector is None:
+                raise TypeError(f"{type(self).__name__} has no root_selector: give it its root locator")
+            root = page.locator(self.root_selector)
         self.page = page
-        self.root = root if root is not None else page.locator(self.root_selector)
+        self.root = root
+        self.parent = parent
 
     def find(self, selector: str) -> Locator:
         return self.root.locator(selector)
+
+    def region(self, region_cls: type[R]) -> R:
+        """The nested region ``region_cls``, its ``root_selector`` looked up inside this root."""
+        return region_cls(self.page, self.find(region_cls.root_selector), parent=self)
 
     def is_visible(self) -> bool:
         return self.root.is_visible()

@@ -1,6 +1,8 @@
 """Side widgets (Top 10, Top 5, Darkroom) and the trending layer."""
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from .region import Region, RegionList, evaluate_one
 
 
@@ -78,9 +80,11 @@ class TopFive(RankedWidget):
 
 
 class DarkroomItem(Region):
+    title_selector = ".darkroom_title"
+
     @property
     def title(self) -> str:
-        return self.find(".darkroom_title").text_content().strip()
+        return self.find(self.title_selector).text_content().strip()
 
     @property
     def image(self):
@@ -89,6 +93,7 @@ class DarkroomItem(Region):
 
 class Darkroom(Region):
     root_selector = "#darkroom"
+    item_selector = "li.darkroom_item"
 
     @property
     def heading(self):
@@ -100,19 +105,37 @@ class Darkroom(Region):
 
     @property
     def items(self) -> RegionList[DarkroomItem]:
-        return RegionList(DarkroomItem, self.page, self.find("li.darkroom_item"))
+        return RegionList(DarkroomItem, self.page, self.find(self.item_selector))
 
     @property
     def titles(self):
-        return self.find("li.darkroom_item .darkroom_title")
+        return self.find(f"{self.item_selector} {DarkroomItem.title_selector}")
 
     @property
     def images(self):
-        return self.find("li.darkroom_item img")
+        return self.find(f"{self.item_selector} img")
 
     @property
     def links(self):
         return self.find("a[href]")
+
+
+class Sidebar(Region):
+    """The side column of the article page: Top 10, Top 5 and Darkroom."""
+
+    root_selector = "#sidebar"
+
+    @property
+    def top_ten(self) -> TopTen:
+        return self.region(TopTen)
+
+    @property
+    def top_five(self) -> TopFive:
+        return self.region(TopFive)
+
+    @property
+    def darkroom(self) -> Darkroom:
+        return self.region(Darkroom)
 
 
 class TrendingItem(Region):
@@ -150,6 +173,18 @@ class Trending(Region):
     def headlines(self):
         """Every item's headline link."""
         return self.find(f"{self.item_selector} a")
+
+    def wait_for_new_first_title(self, first: str, timeout_ms: float) -> bool:
+        """Wait until the first item's headline (without its tag) is no longer ``first``, as the
+        list re-renders on the page clock's tick; whether it changed within ``timeout_ms``."""
+        try:
+            self.page.wait_for_function(
+                f"([root, first]) => {{ const a = root.querySelector({self.item_selector!r} + ' a');"
+                f" return !!a && ({TEXT_WITHOUT_TAG})(a) !== first; }}",
+                arg=[self.root.element_handle(), first], timeout=timeout_ms)
+        except PlaywrightTimeout:
+            return False
+        return True
 
     def titles(self) -> list:
         """Every item's headline without its tag, in list order (None where an item has no link)."""

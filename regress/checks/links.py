@@ -10,14 +10,18 @@ that take one); ``mailto`` links must parse; other schemes fail.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import CheckFailure, CheckKind, Problems, register
+from pages.base import ShareFacts
+from . import CheckKind, Problems, register
 from ..engines.linkcheck import LinkChecker, origin_of, valid_hostname
 
-# One call per component: every a[href] inside it, plus the element itself.
-_COLLECT_JS = """(els, [component, shareBar]) => {
+# One call per component: every a[href] inside it, plus the element itself. The share
+# bars are given as elements (the page objects know where they are).
+_COLLECT_JS = """(els, [component, shareBars]) => {
   const seen = new Set(), out = [];
   const label = a => {
     const text = (a.innerText || a.textContent || '').replace(/\\s+/g, ' ').trim();
@@ -34,7 +38,7 @@ _COLLECT_JS = """(els, [component, shareBar]) => {
       const raw = a.getAttribute('href');
       let href = typeof a.href === 'string' ? a.href : '';
       if (!href) { try { href = new URL(raw, document.baseURI).href; } catch (e) { href = raw; } }
-      out.push({component, href, raw, text: label(a), in_share_bar: !!a.closest(shareBar)});
+      out.push({component, href, text: label(a), in_share_bar: shareBars.some(bar => bar.contains(a))});
     }
   }
   return out;
@@ -168,111 +172,140 @@ def mailto_problems(url: str) -> list[str]:
     return problems
 
 
-def classify(url: str, base_origin: tuple[str, str, int], in_share_bar: bool = False) -> str:
-    """internal | external | share | mailto | tel | other."""
+class LinkKind(StrEnum):
+    """How a link is checked."""
+    INTERNAL = "internal"  # same origin as the site: requested
+    EXTERNAL = "external"  # requested if its host is allowed, else syntax-checked
+    SHARE = "share"  # decoded: must carry the canonical URL (and title)
+    MAILTO = "mailto"  # must parse
+    TEL = "tel"  # must parse
+    SKIP = "skip"  # a share mailto: link when share links are not checked
+    OTHER = "other"  # another scheme (javascript:...): not allowed
+
+    @property
+    def fetched(self) -> bool:
+        return self in (LinkKind.INTERNAL, LinkKind.EXTERNAL)
+
+
+def classify(url: str, base_origin: tuple[str, str, int], in_share_bar: bool = False) -> LinkKind:
+    """Every kind but SKIP, which only :func:`kind_of` gives."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if share_network(url, in_share_bar):
-        return "share"
+        return LinkKind.SHARE
     if scheme == "mailto":
-        return "mailto"
+        return LinkKind.MAILTO
     if scheme == "tel":
-        return "tel"
+        return LinkKind.TEL
     if scheme in ("http", "https"):
         try:
-            return "internal" if origin_of(url) == base_origin else "external"
+            return LinkKind.INTERNAL if origin_of(url) == base_origin else LinkKind.EXTERNAL
         except ValueError:
-            return "external"  # malformed port etc.: the syntax check reports it
-    return "other"
+            return LinkKind.EXTERNAL  # malformed port etc.: the syntax check reports it
+    return LinkKind.OTHER
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link found in a named component."""
+    component: str
+    href: str  # as the browser resolves it
+    text: str  # what a reader sees: its text, else its label or image alt
+    in_share_bar: bool
+
+    @classmethod
+    def of(cls, found: Mapping[str, Any]) -> "Link":
+        return cls(found["component"], found["href"], found["text"], bool(found["in_share_bar"]))
+
+
+def kind_of(link: Link, base_origin: tuple[str, str, int], check_share: bool) -> LinkKind:
+    kind = classify(link.href, base_origin, link.in_share_bar)
+    if kind is LinkKind.SHARE and not check_share:
+        # Not decoded: a share URL is then just an external link (mailto: skipped).
+        return LinkKind.EXTERNAL if link.href.lower().startswith("http") else LinkKind.SKIP
+    return kind
 
 
 # --- the kind -------------------------------------------------------------------
 
 def run(ctx, options: Mapping[str, Any]) -> None:
-    settings = dict(ctx.settings.get("links") or {})
-    components = list(options.get("components") or [])
-    max_redirects = options.get("max_redirects")
-    if max_redirects is None:
-        max_redirects = settings.get("max_redirects", 3)
-    check_share = options.get("check_share")
-    check_share = True if check_share is None else bool(check_share)
-    allow_hosts = list(dict.fromkeys([*(settings.get("allow_hosts") or []), *(options.get("allow_hosts") or [])]))
-    if not components:
-        raise CheckFailure("links: no components named; give `components: [...]`")
+    settings = ctx.settings["links"]
+    components = options["components"]
     problems = Problems()
-
     site = ctx.open()
     page_url = ctx.page.url
-    links: list[dict] = []
+    links = _collect(ctx, site, components, problems)
+    base_origin = origin_of(ctx.base_url)
+    kinds = [kind_of(link, base_origin, options["check_share"]) for link in links]
+    checker = _checker(settings, options, ctx.base_url)
+    results = checker.check_many([link.href for link, kind in zip(links, kinds) if kind.fetched])
+    facts = site.share_facts() if options["check_share"] else None
+    found_in: dict[tuple[str, str, str], list[str]] = {}
+    for link, kind in zip(links, kinds):
+        for what in _link_problems(link, kind, results, facts):
+            # A link inside two named components (share_bar within article) is reported once.
+            found_in.setdefault((link.href, link.text, what), []).append(link.component)
+    _report(problems, found_in)
+    problems.raise_if_any(f"{len(problems)} link problem(s) among {len(links)} link(s) in "
+                          f"{', '.join(components)} on {page_url}:")
+
+
+def _collect(ctx, site, components: list[str], problems: Problems) -> list[Link]:
+    """Every link of each named component, in order; a component unknown or without links is a problem."""
+    share_bars = site.share_bar.root.element_handles()
+    links: list[Link] = []
     for name in components:
         try:
-            found = ctx.locate(site, name).evaluate_all(_COLLECT_JS, [name, site.share_bar_selector])
+            found = ctx.locate(site, name).evaluate_all(_COLLECT_JS, [name, share_bars])
         except KeyError:
             problems.add(component_check(name), f"[{name}] unknown component")
             continue
         if not found:
             problems.add(component_check(name), f"[{name}] has no links (the component is missing or lost its links)")
-        links.extend(found)
+        links.extend(Link.of(f) for f in found)
+    return links
 
-    base_origin = origin_of(ctx.base_url)
-    facts = site.share_facts() if check_share else {}
-    titles = [t for t in (facts.get("og_title"), facts.get("headline")) if t]
 
-    checker = LinkChecker(
-        allow_hosts=allow_hosts,
-        internal_origin=f"{base_origin[0]}://{urlsplit(ctx.base_url).netloc}",
-        max_redirects=int(max_redirects),
-        per_host_concurrency=int(settings.get("per_host_concurrency", 4)),
-        retries=int(settings.get("retries", 3)),
-        timeout_s=float(settings.get("timeout_s", 10)),
+def _checker(settings: Mapping[str, Any], options: Mapping[str, Any], base_url: str) -> LinkChecker:
+    """The fetcher, by the settings' ``links`` and the check's overrides."""
+    max_redirects = options.get("max_redirects")  # absent: the settings' links.max_redirects
+    return LinkChecker(
+        allow_hosts=list(dict.fromkeys([*settings["allow_hosts"], *options["allow_hosts"]])),
+        internal_origin=f"{origin_of(base_url)[0]}://{urlsplit(base_url).netloc}",
+        max_redirects=settings["max_redirects"] if max_redirects is None else max_redirects,
+        per_host_concurrency=settings["per_host_concurrency"],
+        retries=settings["retries"],
+        timeout_s=settings["timeout_s"],
     )
-    to_fetch: list[str] = []
-    kinds: list[str] = []
-    for link in links:
-        kind = classify(link["href"], base_origin, link["in_share_bar"])
-        if kind == "share" and not check_share:
-            # Not decoded: a share URL is then just an external link (mailto: skipped).
-            kind = "external" if link["href"].lower().startswith("http") else "skip"
-        kinds.append(kind)
-        if kind in ("internal", "external"):
-            to_fetch.append(link["href"])
-    results = checker.check_many(to_fetch)
 
-    found_in: dict[tuple[str, str, str], list[str]] = {}
-    for link, kind in zip(links, kinds):
-        href = link["href"]
-        whats: list[str] = []
-        if kind in ("internal", "external"):
-            res = results[href]
-            if not res.ok:
-                whats.append(res.error or f"status {res.status}")
-        elif kind == "share":
-            if check_share:
-                canonical = facts.get("canonical")
-                if not canonical:
-                    whats.append("page has no <link rel=canonical> to compare the share URL with")
-                else:
-                    whats.extend(share_problems(href, canonical, titles,
-                                                share_network(href, link["in_share_bar"])))
-        elif kind == "mailto":
-            whats.extend(mailto_problems(href))
-        elif kind == "skip":
-            pass
-        elif kind == "tel":
-            if not re.fullmatch(r"tel:\+?[0-9()./\- ]{3,}", unquote(href), re.I):
-                whats.append("tel link does not parse")
-        else:
-            scheme = href.split(":", 1)[0] if ":" in href else "(none)"
-            whats.append(f"{scheme}: links are not allowed (use a real URL or a button)")
-        for what in whats:
-            # A link inside two named components (share_bar within article) is reported once.
-            found_in.setdefault((href, link["text"], what), []).append(link["component"])
+
+def _link_problems(link: Link, kind: LinkKind, results: Mapping[str, Any], facts: ShareFacts | None) -> list[str]:
+    """What is wrong with one link, by its kind (``facts`` None: share links are not checked)."""
+    href = link.href
+    if kind.fetched:
+        res = results[href]
+        return [] if res.ok else [res.error or f"status {res.status}"]
+    if kind is LinkKind.SHARE:
+        if facts is None:
+            return []
+        if not facts.canonical:
+            return ["page has no <link rel=canonical> to compare the share URL with"]
+        return share_problems(href, facts.canonical, facts.titles, share_network(href, link.in_share_bar))
+    if kind is LinkKind.MAILTO:
+        return mailto_problems(href)
+    if kind is LinkKind.SKIP:
+        return []
+    if kind is LinkKind.TEL:
+        return [] if re.fullmatch(r"tel:\+?[0-9()./\- ]{3,}", unquote(href), re.I) else ["tel link does not parse"]
+    scheme = href.split(":", 1)[0] if ":" in href else "(none)"
+    return [f"{scheme}: links are not allowed (use a real URL or a button)"]
+
+
+def _report(problems: Problems, found_in: Mapping[tuple[str, str, str], list[str]]) -> None:
+    """Each problem once, under the first component it was found in."""
     for (href, text, what), where in found_in.items():
         where = list(dict.fromkeys(where))
         also = f" (also in {', '.join(where[1:])})" if len(where) > 1 else ""
         problems.add(component_check(where[0]), f"[{where[0]}] {_quote(text)} {href}: {what}{also}")
-
-    problems.raise_if_any(f"{len(problems)} link problem(s) among {len(links)} link(s) in "
-                          f"{', '.join(components)} on {page_url}:")
 
 
 def component_check(name: str) -> str:

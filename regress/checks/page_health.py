@@ -21,11 +21,6 @@ SUB_CHECKS = (NO_ERRORS, IMAGES_LOAD, CANONICAL)
 
 _STACK_URL = re.compile(r"(https?://[^/\s)]+)/")
 
-_CANONICAL_JS = """() => {
-  const link = document.querySelector('link[rel~="canonical"]');
-  return link ? link.href : null;
-}"""
-
 
 def assertions(options, viewport: str) -> list[str]:
     return list(SUB_CHECKS)
@@ -49,11 +44,10 @@ def canonical_problem(canonical: str | None, page_url: str, canonical_host: str)
 
 
 def run(ctx, options) -> None:
-    cfg = {**ctx.settings.get("page_health", {}), **options}
-    ignored = {o.rstrip("/").lower() for o in cfg.get("ignore_error_origins") or []}
+    ignored = _ignored_origins(ctx.settings, options)
     errors = []
     ctx.page.on("pageerror", lambda error: errors.append(error))
-    ctx.open()
+    site = ctx.open()
     # Scrolling through loads lazy images; the frames it waits also let load-time timers throw.
     load_images(ctx.page)
     problems = Problems()
@@ -66,11 +60,18 @@ def run(ctx, options) -> None:
                      "\n  ".join(stack.splitlines()[1:6]))
     for src in broken_images(ctx.page.locator("html")):
         problems.add(IMAGES_LOAD, broken_image_problem(src))
-    host = ctx.canonical_host
-    problem = canonical_problem(ctx.page.evaluate(_CANONICAL_JS), ctx.page.url, host)
+    problem = canonical_problem(site.canonical_url, ctx.page.url, ctx.canonical_host)
     if problem:
         problems.add(CANONICAL, problem)
     problems.raise_if_any()
+
+
+def _ignored_origins(settings, options) -> set[str]:
+    """The check's ``ignore_error_origins`` if given, else the settings' (which default to none)."""
+    origins = options.get("ignore_error_origins")
+    if origins is None:
+        origins = settings["page_health"]["ignore_error_origins"]
+    return {o.rstrip("/").lower() for o in origins}
 
 
 def _options():

@@ -23,7 +23,7 @@ def member_links(site: ArticlePage) -> list[str]:
 
 def sub_nav(site: ArticlePage) -> dict:
     nav = site.menu.sub_nav
-    return {"title": " ".join(norm(t) for t in nav.root.locator(".sub_nav_title").all_text_contents()),
+    return {"title": " ".join(norm(t) for t in nav.heading.all_text_contents()),
             "items": [norm(t) for t in nav.links.all_text_contents()],
             "current": norm(nav.current.text_content()) if nav.current.count() == 1 else None}
 
@@ -69,8 +69,8 @@ def widgets(site: ArticlePage) -> dict:
 
 
 def reporter_email(site: ArticlePage) -> str | None:
-    reporter = site.article.reporter
-    return reporter.locator("a.reporter_email").get_attribute("href") if reporter.count() else None
+    email = site.article.reporter_email
+    return email.get_attribute("href") if email.count() else None
 
 
 def reporter_domain(site: ArticlePage) -> str | None:

@@ -75,7 +75,7 @@ def test_body_paragraphs_verbatim_with_related_box(article_page, seed):
         assert got == expected, f"paragraph {number} reads {got[:80]!r}..., expected {expected[:80]!r}..."
     related = article.related
     assert related.count() == 1, f"related box: {related.count()} found, expected 1"
-    title, meta = norm(related.locator(".related_title").text_content()), norm(related.locator(".related_meta").text_content())
+    title, meta = norm(article.related_title.text_content()), norm(article.related_meta.text_content())
     assert (title, meta) == (want["related"]["title"], want["related"]["meta"]), \
         f"related box {title!r} / {meta!r}, expected {want['related']['title']!r} / {want['related']['meta']!r}"
     # The box sits right after the sixth paragraph.
@@ -88,9 +88,10 @@ def test_body_paragraphs_verbatim_with_related_box(article_page, seed):
 
 @SEED_NEWS
 def test_reporter_footer(article_page, seed):
-    reporter = article_page.article.reporter
+    article = article_page.article
+    reporter = article.reporter
     assert reporter.count() == 1, f"reporter footer: {reporter.count()} found, expected 1"
-    email = reporter.locator("a.reporter_email").get_attribute("href")
+    email = article.reporter_email.get_attribute("href")
     assert email == "mailto:" + seed["article"]["reporter_email"], \
         f"reporter email {email!r}, expected 'mailto:{seed['article']['reporter_email']}'"
     text = norm(reporter.text_content())

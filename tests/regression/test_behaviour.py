@@ -3,7 +3,6 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from pages import ArticlePage
@@ -58,13 +57,7 @@ def test_trending_order_changes_over_time(page, base_url, site_settings):
     site = open_article_at(page, base_url, site_settings, SEED_MOMENT)
     before = site.trending.titles()
     page.clock.run_for("10:00")
-    try:  # the list re-renders on the clock's next tick
-        page.wait_for_function(
-            "first => document.querySelector('#trending li.trending_item a').textContent.trim() !== first",
-            arg=before[0], timeout=3_000,
-        )
-    except PlaywrightError:
-        pass  # judged below
+    site.trending.wait_for_new_first_title(before[0], timeout_ms=3_000)  # the next tick re-renders; judged below
     after = site.trending.titles()
     assert after != before, "trending order did not change in 10 minutes"
     assert sorted(after) == sorted(before), f"trending stories changed: {sorted(after)}, expected {sorted(before)}"

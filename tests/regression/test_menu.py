@@ -27,7 +27,7 @@ def test_member_links(article_page, chrome_reference):
 
 def test_sub_nav_marks_current_section(article_page, chrome_reference):
     sub_nav, want = article_page.menu.sub_nav, chrome_reference["sub_nav"]
-    titles = [norm(t) for t in sub_nav.root.locator(".sub_nav_title").all_text_contents()]
+    titles = [norm(t) for t in sub_nav.heading.all_text_contents()]
     assert titles == [want["title"]], f"sub-nav title {titles}, expected {want['title']!r}"
     items = [norm(t) for t in sub_nav.links.all_text_contents()]
     assert items == want["items"], f"sub-nav items {items}, expected {want['items']}"

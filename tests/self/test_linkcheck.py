@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from pages.base import ShareFacts
 from regress.checks import CheckFailure
 from regress.checks import links as links_kind
 from regress.engines.linkcheck import FileLinkCache, LinkChecker, MemoryLinkCache, http_url_problem
@@ -399,14 +400,27 @@ def test_mailto_parsing():
 
 def test_classify():
     base = ("http", "127.0.0.1", 8000)
-    c = links_kind.classify
-    assert c("http://127.0.0.1:8000/www/x.html#a", base) == "internal"
-    assert c("http://localhost:8000/", base) == "external"
-    assert c("https://www.facebook.com/koreatimes", base) == "external"
-    assert c(GOOD["facebook"], base) == "share"
-    assert c("mailto:?subject=x&body=y", base, in_share_bar=True) == "share"
-    assert c("mailto:a@b.com", base) == "mailto"
-    assert c("javascript:void(0)", base) == "other"
+    c, kind = links_kind.classify, links_kind.LinkKind
+    assert c("http://127.0.0.1:8000/www/x.html#a", base) is kind.INTERNAL
+    assert c("http://localhost:8000/", base) is kind.EXTERNAL
+    assert c("https://www.facebook.com/koreatimes", base) is kind.EXTERNAL
+    assert c(GOOD["facebook"], base) is kind.SHARE
+    assert c("mailto:?subject=x&body=y", base, in_share_bar=True) is kind.SHARE
+    assert c("mailto:a@b.com", base) is kind.MAILTO
+    assert c("tel:+82-2-724-2114", base) is kind.TEL
+    assert c("javascript:void(0)", base) is kind.OTHER
+
+
+def test_share_links_not_decoded_are_external_or_skipped():
+    base = ("http", "127.0.0.1", 8000)
+    kind = links_kind.LinkKind
+
+    def link(href):
+        return links_kind.Link("share_bar", href, "share", in_share_bar=True)
+
+    assert links_kind.kind_of(link(GOOD["facebook"]), base, check_share=True) is kind.SHARE
+    assert links_kind.kind_of(link(GOOD["facebook"]), base, check_share=False) is kind.EXTERNAL
+    assert links_kind.kind_of(link("mailto:?subject=x&body=y"), base, check_share=False) is kind.SKIP
 
 
 # --- the kind, with a fake page (no browser) --------------------------------------------
@@ -416,19 +430,27 @@ class FakeLocator:
         self.links = links
 
     def evaluate_all(self, js, arg):
-        component, _share_bar = arg
-        return [{"component": component, "in_share_bar": False, "raw": l["href"], **l} for l in self.links]
+        component, _share_bars = arg
+        return [{"component": component, "in_share_bar": False, **l} for l in self.links]
 
 
 def fake_ctx(server, components, facts=None):
     page = SimpleNamespace(url=server.url("/article.html"))
-    site = SimpleNamespace(share_bar_selector=".sns_area", share_facts=lambda: facts or {
-        "canonical": server.url("/article.html"), "og_title": TITLE, "headline": TITLE})
+    site = SimpleNamespace(
+        share_bar=SimpleNamespace(root=SimpleNamespace(element_handles=lambda: [])),
+        share_facts=lambda: facts or ShareFacts(canonical=server.url("/article.html"), og_title=TITLE, headline=TITLE))
     return SimpleNamespace(
         page=page, base_url=server.origin,
         settings={"links": {"max_redirects": 3, "per_host_concurrency": 4, "retries": 1,
                             "timeout_s": 5, "allow_hosts": []}},
         open=lambda: site, locate=lambda site, name: FakeLocator(components[name]))
+
+
+def kind_options(**given):
+    """The options as the runner gives them: validated by the kind's schema, defaults filled in."""
+    from regress.model.schema import Context, Nested
+
+    return Nested(links_kind._options()).validate(given, Context(components=list(given["components"])))
 
 
 def test_kind_reports_every_broken_link(server, decoy, monkeypatch):
@@ -455,7 +477,7 @@ def test_kind_reports_every_broken_link(server, decoy, monkeypatch):
         "top_ten.items": [],
     }
     with pytest.raises(CheckFailure) as exc:
-        links_kind.run(fake_ctx(server, comps), {"components": list(comps), "check_share": True})
+        links_kind.run(fake_ctx(server, comps), kind_options(components=list(comps)))
     msg = str(exc.value)
     assert "[footer.links] 'About Us' " + server.url("/missing") + ": status 404" in msg
     assert "too many redirects (4" in msg
@@ -478,8 +500,8 @@ def test_kind_passes_on_good_links(server, monkeypatch):
     server.routes["/ok"] = ok()
     comps = {"menu": [{"href": server.url("/ok"), "text": "Home"},
                       {"href": "https://www.youtube.com/koreatimes", "text": "YouTube"}]}
-    links_kind.run(fake_ctx(server, comps), {"components": ["menu"], "max_redirects": None,
-                                             "check_share": None, "allow_hosts": None})
+    links_kind.run(fake_ctx(server, comps), kind_options(components=["menu"], max_redirects=None,
+                                                         check_share=None, allow_hosts=None))
     assert server.count("/ok") == 1
 
 

@@ -84,3 +84,64 @@ def test_trending_whole_list_reads_agree_with_the_items_and_show_defects(page):
     assert titles[:3] == [item.title for item in list(trending.items)[:3]]
     ranks = trending.ranks()
     assert ranks[:2] == [1, 2] and all(r != r for r in ranks[2:])  # NaN: never equal to a rank
+
+
+def test_a_region_without_a_selector_of_its_own_must_be_given_its_root(page):
+    from pages.widgets import TrendingItem
+
+    page.set_content("<p>x</p>")
+    with pytest.raises(TypeError, match="TrendingItem has no root_selector: give it its root locator"):
+        TrendingItem(page)
+    assert TrendingItem(page, page.locator("p")).root.text_content() == "x"
+
+
+# Each nested region has a twin outside its parent: only the one inside counts.
+NESTED = """<header id=header><nav id=sub_nav><strong class=sub_nav_title>National</strong></nav></header>
+<nav id=sub_nav><strong class=sub_nav_title>Elsewhere</strong></nav>
+<article id=article><ul class=sns_area><li><a class=sns_facebook href=/f>f</a></li></ul>
+  <div id=copy_toast>Link copied</div></article>
+<ul class=sns_area><li><a class=sns_twitter href=/t>t</a></li></ul>
+<aside id=sidebar><section id=top10><h2>Top 10 Stories</h2></section></aside>
+<section id=top10><h2>Another</h2></section>"""
+
+
+def test_nested_regions_look_only_inside_their_parent(page):
+    from pages import ArticlePage
+
+    page.set_content(NESTED)
+    site = ArticlePage(page)
+    assert site.menu.sub_nav.heading.all_text_contents() == ["National"]
+    assert site.menu.sub_nav.parent.root_selector == "#header"
+    bar = site.share_bar
+    assert bar.buttons.count() == 1 and bar.network("facebook").count() == 1 and bar.network("twitter").count() == 0
+    assert bar.copy_toast.text_content() == "Link copied"  # the article's, beside the bar
+    assert site.top_ten.heading.all_text_contents() == ["Top 10 Stories"]
+    assert site.sidebar.root.count() == 1
+
+
+@pytest.mark.parametrize("head, want", [
+    ('<link rel="canonical" href="/www/a.html">', "http://example.test/www/a.html"),  # resolved, as a browser does
+    ('<link rel="alternate canonical" href="http://other.test/b.html">', "http://other.test/b.html"),
+    ('<link rel="alternate" href="/c.html">', None),
+])
+def test_the_canonical_url_is_one_read_for_the_share_facts_too(page, head, want):
+    from pages import ArticlePage
+
+    page.set_content(f'<html><head><base href="http://example.test/">{head}'
+                     '<meta property="og:title" content="A story"></head>'
+                     '<body><article id=article><div class=view_headline><h1> The  story </h1></div></article></body></html>')
+    site = ArticlePage(page)
+    assert site.canonical_url == want
+    facts = site.share_facts()
+    assert (facts.canonical, facts.titles) == (want, ["A story", "The story"])
+
+
+def test_trending_waits_for_a_new_first_title_and_says_whether_it_came(page):
+    from pages.widgets import Trending
+
+    page.set_content(TRENDING)
+    trending = Trending(page)
+    assert trending.wait_for_new_first_title("First", timeout_ms=300) is False  # the tag is not the title
+    page.evaluate("() => setTimeout(() => { document.querySelector('li a').textContent = 'Later'; }, 100)")
+    assert trending.wait_for_new_first_title("First", timeout_ms=3000) is True
+    assert trending.titles()[0] == "Later"
