@@ -142,24 +142,24 @@ def edited_paragraphs(paragraphs: list[str] | None, fixes: dict | None = None,
     new paragraphs after it, 0 = before the first; ``drop``: numbers). Every number counts the
     paragraphs as given, so the edits do not depend on their order."""
     if not paragraphs:
-        raise ValueError("it has no paragraphs of its own to edit")
+        raise ValueError("no paragraphs of its own to edit")
     n = len(paragraphs)
 
-    def check(number: Any, lowest: int = 1) -> int:
+    def check(key: str, number: Any, lowest: int = 1) -> int:
         if not isinstance(number, int) or not lowest <= number <= n:
-            raise ValueError(f"it has no paragraph {number!r} (valid: {lowest}-{n})")
+            raise ValueError(f"{key}: no paragraph {number!r} (valid: {lowest}-{n})")
         return number
 
     out = [[text] for text in paragraphs]  # out[i]: paragraph i+1 and what follows it
     head: list[str] = []                  # new paragraphs before the first
     for number, text in (fixes or {}).items():
-        out[check(number) - 1][0] = text
+        out[check("paragraphs", number) - 1][0] = text
     for number, texts in (insert or {}).items():
         if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
-            raise ValueError(f"insert_paragraphs after {number}: a list of non-empty paragraphs")
-        (head if check(number, 0) == 0 else out[number - 1]).extend(texts)
+            raise ValueError(f"insert_paragraphs: after {number} give a list of non-empty paragraphs")
+        (head if check("insert_paragraphs", number, 0) == 0 else out[number - 1]).extend(texts)
     for number in drop or []:
-        out[check(number) - 1][0] = None
+        out[check("drop_paragraphs", number) - 1][0] = None
     return head + [t for group in out for t in group if t is not None]
 
 
