@@ -1,5 +1,6 @@
 """Site data for the demo replica: loads demo_site/data/*.yaml, derives paths and indexes,
-generates filler paragraphs, load-test articles and article images (SVG), all deterministic."""
+generates filler paragraphs, load-test articles and article images (SVG, and JPEG renditions
+of any size drawn with Pillow), all deterministic."""
 from __future__ import annotations
 
 import colorsys
