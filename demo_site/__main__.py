@@ -1,4 +1,4 @@
-"""python -m demo_site [--port 8000] [--host 127.0.0.1] [--mutation NAME] [--news-day 1|2] [--articles N] ..."""
+"""python -m demo_site [--port 8000] [--host 127.0.0.1] [--mutation NAME] [--news-day 1|2|3|4] [--articles N] ..."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,8 @@ def main(argv=None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--mutation", default=None, help="serve a deliberate defect (see --list-mutations)")
     p.add_argument("--news-day", type=int, choices=NEWS_DAYS, default=1,
-                   help="which day of news to serve: 1 = the seed day (default), 2 = the next day")
+                   help="which day of news to serve: 1 = the seed day (default), 2 = the next day, "
+                        "3 = day 2 with a longer seed story, 4 = day 2 with a shorter one under a taller photo")
     p.add_argument("--articles", type=int, default=0, metavar="N", help="add N generated articles (load tests)")
     p.add_argument("--font-delay", type=float, default=0.3, help="seconds to delay the Lora font (default 0.3)")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")

@@ -15,9 +15,11 @@ from typing import Optional
 from urllib.parse import parse_qs, quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.filters import do_truncate
 
 from . import mutations as _mutations
-from .content import SEED_ARTICLE_PATH, Site, load_data, news_svg
+from .content import (PUBLISHER_LOGO_SIZE, RASTER_SIZES, SEED_ARTICLE_PATH, Site, load_data, news_jpeg, news_svg,
+                      publisher_logo_png)
 
 PKG_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PKG_DIR / "static"
@@ -36,6 +38,7 @@ TYPES = {
     ".svg": "image/svg+xml",
     ".woff2": "font/woff2",
     ".png": "image/png",
+    ".jpg": "image/jpeg",
     ".ico": "image/x-icon",
 }
 
@@ -43,6 +46,21 @@ TYPES = {
 def encode_uri_component(s: str) -> str:
     """Python equivalent of JavaScript's encodeURIComponent."""
     return quote(s, safe="-_.!~*'()")
+
+
+PUBLISHER_LOGO_PATH = "/img/publisher-logo.png"
+
+
+def kst_iso(stamp: str) -> str:
+    """'2022-06-14 16:12' (the data's KST wall time, as the page shows it) -> ISO 8601 with the
+    +09:00 offset and seconds, as structured data carries it: '2022-06-14T16:12:00+09:00'."""
+    return datetime.strptime(str(stamp), "%Y-%m-%d %H:%M").replace(tzinfo=SEOUL).isoformat()
+
+
+def json_for_script(value) -> str:
+    """JSON safe inside a <script> element (no '</script>', no HTML-significant characters)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def date_line(now: Optional[datetime] = None) -> str:
@@ -84,6 +102,7 @@ class DemoSite:
         # Dates are shown as in the seed: a no-break space between date and time (U+00A0).
         self.env.filters["nbsp"] = lambda v: str(v).replace(" ", "\u00a0")
         self.env.filters["iso"] = lambda v: str(v).replace(" ", "T") + "+09:00"
+        self.env.filters["kst_iso"] = kst_iso
         self._httpd: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
         self.url = ""
@@ -159,6 +178,37 @@ class DemoSite:
         base.update(ctx)
         return self.env.get_template(template).render(**base)
 
+    def description(self, article: dict) -> str:
+        """The page's summary (meta description, og:description, structured data)."""
+        return article.get("sub_headline") or do_truncate(self.env, article["paragraphs"][0], 150)
+
+    def structured_data(self, article: dict, origin: str, canonical: str) -> dict:
+        """The schema.org NewsArticle of an article page, from the same data the page shows."""
+        s = self.site
+        lead = article["lead"]
+        desk = article["byline"] in (s.site.get("desk_bylines") or [])
+        reporter = f"{origin}{s.site['reporter_path']}?name={quote(article['byline'].replace(' ', '+'), safe='+')}"
+        logo_w, logo_h = PUBLISHER_LOGO_SIZE
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+            "url": canonical,
+            "headline": article["display_title"],
+            "description": self.description(article),
+            "articleSection": article["category"],
+            "inLanguage": "en",
+            "datePublished": kst_iso(article["posted"]),
+            "dateModified": kst_iso(article["updated"]),
+            "author": ({"@type": "Organization", "name": article["byline"]} if desk else
+                       {"@type": "Person", "name": article["byline"], "url": reporter}),
+            "image": {"@type": "ImageObject", "url": origin + lead["share"],
+                      "width": lead["width"], "height": lead["height"]},
+            "publisher": {"@type": "Organization", "name": s.site["name"], "url": origin + "/",
+                          "logo": {"@type": "ImageObject", "url": origin + PUBLISHER_LOGO_PATH,
+                                   "width": logo_w, "height": logo_h}},
+        }
+
     def share_links(self, canonical: str, title: str) -> list[dict]:
         u, t = encode_uri_component(canonical), encode_uri_component(title)
         return [{"net": x["net"], "template": x["template"],
@@ -178,6 +228,12 @@ class DemoSite:
         m = re.fullmatch(r"/img/news/([A-Za-z0-9_-]{1,40})\.svg", path)
         if m:
             return 200, TYPES[".svg"], news_svg(m.group(1)).encode(), "public, max-age=86400"
+        m = re.fullmatch(r"/img/news/([A-Za-z0-9_-]{1,40})-(\d{3,4})x(\d{3,4})\.jpg", path)
+        if m and int(m.group(2)) in RASTER_SIZES and int(m.group(3)) in RASTER_SIZES:
+            body = news_jpeg(m.group(1), int(m.group(2)), int(m.group(3)))
+            return 200, TYPES[".jpg"], body, "public, max-age=86400"
+        if path == PUBLISHER_LOGO_PATH:
+            return 200, TYPES[".png"], publisher_logo_png(s.site["name"]), "public, max-age=86400"
         if path == "/sitemap.txt":
             body = "\n".join([SEED_ARTICLE_PATH] + [a["path"] for a in s.articles if a["path"] != SEED_ARTICLE_PATH])
             return 200, TYPES[".txt"], (body + "\n").encode(), "no-cache"
@@ -193,6 +249,8 @@ class DemoSite:
                 return page("print.html", article=art, canonical=canonical)
             return page("article.html", article=art, related=s.related(art),
                         share=self.share_links(canonical, art["display_title"]),
+                        description=self.description(art),
+                        structured_data=json_for_script(self.structured_data(art, origin, canonical)),
                         current_section=art["section_obj"], current_sub=art.get("subsection"),
                         title=art["display_title"])
         m = re.fullmatch(r"/www/section/([a-z0-9-]+)(?:/([a-z0-9-]+))?\.html", path)

@@ -1,9 +1,11 @@
-"""News day 2 of the demo site (no browser): the next day's news on the same, correct site.
+"""News days 2, 3 and 4 of the demo site: the next day's news on the same, correct site.
 
-Two real servers, real HTTP: day 1 (`DemoSite(port=0)`) and day 2 (`DemoSite(port=0, news_day=2)`).
+Real servers, real HTTP: day 1 (`DemoSite(port=0)`) and day 2 (`DemoSite(port=0, news_day=2)`).
 Day 2 must carry other stories in every widget (same counts, every link and image answering),
 a corrected seed article, a clock one day later, the same templates and scripts, and still take
-mutations on top.
+mutations on top. Days 3 and 4 are day 2 with the seed story longer (paragraphs added), and
+shorter under a taller photo: checked over HTTP and, for the photo as a reader sees it, in a
+real Chromium.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ ITEM_CLASS = {"trending_item": "trending", "aside_top10_item": "top10", "aside_t
               "darkroom_item": "darkroom"}
 TITLE_CLASS = {"aside_top10_headline", "aside_top5_headline", "darkroom_title"}
 DATE_RE = re.compile(r"^(Posted|Updated) : \d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+BODY_P = "p#startts"  # a body paragraph in the skeleton (their number is the story's, not the template's)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 from test_demo_site import fetch  # noqa: E402  (one HTTP helper for both files)
 
@@ -61,9 +64,13 @@ class ArticlePage(HTMLParser):
         self.trending_json = ""
         self.seed_clock_ms = 0
         self.skeleton: list[str] = []     # tag.class of every element but the tags (span.tag)
+        self.photo: dict[str, str] = {}   # the lead photo's <img> attributes
+        self.caption = ""
+        self.byline = ""
         self.feed(html)
         self.close()
         self.headline = norm(self.headline)
+        self.caption, self.byline = norm(self.caption), norm(self.byline)
         self.paragraphs = [norm(p) for p in self.paragraphs]
         self.dates = {k: norm(v) for k, v in self.dates.items()}
         for items in self.widgets.values():
@@ -80,9 +87,12 @@ class ArticlePage(HTMLParser):
         a = dict(attrs)
         cls = set((a.get("class") or "").split())
         if "tag" not in cls:
-            self.skeleton.append(tag + "".join("." + c for c in sorted(cls)))
+            body_paragraph = tag == "p" and self._inside_id("startts") and not self._inside("view_related")
+            self.skeleton.append(BODY_P if body_paragraph else tag + "".join("." + c for c in sorted(cls)))
         if tag == "img" and a.get("src"):
             self.images.append(a["src"])
+            if self._inside("view_photo") and not self.photo:
+                self.photo = a
         for c in cls & set(ITEM_CLASS):
             self.item = {"href": "", "title": "", "tag": "", "widget": ITEM_CLASS[c]}
             self.widgets[ITEM_CLASS[c]].append(self.item)
@@ -118,6 +128,10 @@ class ArticlePage(HTMLParser):
             self.trending_json += data
         if self._inside("view_headline") and tag == "h1":
             self.headline += data
+        if self._inside("view_photo") and tag == "figcaption":
+            self.caption += data
+        if self._inside("view_byline"):
+            self.byline += data
         for key in ("view_posted", "view_updated"):
             if self._inside(key):
                 self.dates[key] = self.dates.get(key, "") + data
@@ -158,6 +172,18 @@ def day2():
         yield site
 
 
+@pytest.fixture(scope="module")
+def day3():
+    with DemoSite(port=0, font_delay=0, news_day=3) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def day4():
+    with DemoSite(port=0, font_delay=0, news_day=4) as site:
+        yield site
+
+
 def article_of(site) -> ArticlePage:
     status, _, body = fetch(site.url + ARTICLE)
     assert status == 200
@@ -172,6 +198,16 @@ def page1(day1) -> ArticlePage:
 @pytest.fixture(scope="module")
 def page2(day2) -> ArticlePage:
     return article_of(day2)
+
+
+@pytest.fixture(scope="module")
+def page3(day3) -> ArticlePage:
+    return article_of(day3)
+
+
+@pytest.fixture(scope="module")
+def page4(day4) -> ArticlePage:
+    return article_of(day4)
 
 
 @pytest.mark.parametrize("widget", list(WIDGETS))
@@ -323,10 +359,146 @@ def test_mutation_applies_on_day2(page2):
         assert article_of(site).headline == ""
 
 
+# --- days 3 and 4: day 2 with a longer story, and a shorter one under a taller photo ------------
+
+def kept_in_order(kept: list[str], story: list[str]) -> bool:
+    """Whether ``kept`` is ``story`` with some paragraphs left out (each word for word, in order)."""
+    rest = iter(story)
+    return all(any(p == q for q in rest) for p in kept)
+
+
+def test_day3_story_is_longer(page2, page3):
+    added = [p for p in page3.paragraphs if p not in page2.paragraphs]
+    assert len(page3.paragraphs) >= len(page2.paragraphs) + 3, (len(page2.paragraphs), len(page3.paragraphs))
+    assert len(added) == len(page3.paragraphs) - len(page2.paragraphs), "day 2's paragraphs were rewritten"
+    assert kept_in_order(page2.paragraphs, page3.paragraphs), "day 2's paragraphs are not all there, in order"
+    assert len(set(added)) == len(added) and all(len(p) >= 80 and p.endswith(".") for p in added), added
+    assert page3.related == page2.related == 1
+    assert (page3.headline, page3.dates["view_posted"]) == (page2.headline, page2.dates["view_posted"])
+    assert page3.times["view_updated"] > page2.times["view_updated"], "the longer story is not a later update"
+
+
+def test_day4_story_is_shorter(page2, page4):
+    assert 6 <= len(page4.paragraphs) <= len(page2.paragraphs) // 2, (len(page2.paragraphs), len(page4.paragraphs))
+    assert kept_in_order(page4.paragraphs, page2.paragraphs), "day 4's paragraphs are not day 2's, in order"
+    assert page4.paragraphs[:6] == page2.paragraphs[:6], "the related box no longer follows the same paragraph 6"
+    assert page4.related == page2.related == 1
+    assert page4.headline == page2.headline
+    assert page4.times["view_updated"] > page2.times["view_updated"]
+
+
+def intrinsic_size(site, src: str) -> tuple[int, int]:
+    """The served image's own size in pixels: decoded with Pillow, or read from an SVG's root."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    status, headers, body = fetch(urljoin(site.url + ARTICLE, src))
+    assert status == 200 and headers["Content-Type"].startswith("image/"), (src, status)
+    if headers["Content-Type"] == "image/svg+xml":
+        root = ET.fromstring(body)
+        return int(root.get("width")), int(root.get("height"))
+    with Image.open(io.BytesIO(body)) as img:
+        img.load()
+        return img.size
+
+
+def test_day4_photo_is_taller_at_the_template_width(day2, day4, page2, page4):
+    size2 = intrinsic_size(day2, page2.photo["src"])
+    size4 = intrinsic_size(day4, page4.photo["src"])
+    for size, page in ((size2, page2), (size4, page4)):  # the markup states the photo's own size
+        assert (int(page.photo["width"]), int(page.photo["height"])) == size, (page.photo, size)
+    assert size2[0] == size4[0] == 740, "not the template's 740 px width"
+    assert size2[1] < size2[0] < size4[1], f"day 2's photo {size2}, day 4's {size4}: not landscape, then portrait"
+    assert size4[1] / size4[0] >= 1.25
+    assert page4.photo["src"] != page2.photo["src"] and page4.caption and page4.caption != page2.caption
+    assert page4.photo["alt"] == page4.caption
+
+
+LEAD_PHOTO_JS = """async () => {
+  const img = document.querySelector('.view_photo img');
+  await img.decode();
+  const box = img.getBoundingClientRect(), column = document.getElementById('startts').getBoundingClientRect();
+  return {complete: img.complete, natural: [img.naturalWidth, img.naturalHeight], box: [box.width, box.height],
+          column: column.width, paragraphs: document.querySelectorAll('#startts > p').length};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 375, "height": 812}],
+                         ids=["desktop", "mobile"])
+def test_lead_photos_render_at_the_column_width_in_chromium(day2, day3, day4, page2, page3, page4, viewport):
+    from playwright.sync_api import sync_playwright
+
+    from regress.browser import chromium
+
+    seen = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium.find_chromium(pw.chromium.executable_path),
+                                     args=chromium.launch_flags())
+        try:
+            page = browser.new_page(viewport=viewport)
+            for day, site in ((2, day2), (3, day3), (4, day4)):
+                page.goto(site.url + ARTICLE, wait_until="load")
+                seen[day] = page.evaluate(LEAD_PHOTO_JS)
+        finally:
+            browser.close()
+    assert [seen[d]["paragraphs"] for d in (2, 3, 4)] == [len(p.paragraphs) for p in (page2, page3, page4)]
+    for day, got in seen.items():
+        (nat_w, nat_h), (w, h) = got["natural"], got["box"]
+        assert got["complete"] and nat_w == 740, (day, got)
+        assert abs(w - got["column"]) < 0.5, f"day {day}: the photo is {w} px wide in a {got['column']} px column"
+        assert abs(h - w * nat_h / nat_w) < 1, f"day {day}: rendered {w}x{h}, not the photo's {nat_w}:{nat_h}"
+    assert seen[4]["natural"] == [740, 987] and seen[2]["natural"] == seen[3]["natural"] == [740, 493]
+    assert seen[2]["box"][0] == seen[4]["box"][0], "day 4's photo is not as wide as day 2's"
+    assert seen[4]["box"][1] > 1.9 * seen[2]["box"][1]
+
+
+def test_days_3_and_4_keep_day2s_template_and_widgets(day2, day3, day4, page2, page3, page4):
+    def without_body_paragraphs(page):
+        return [x for x in page.skeleton if x != BODY_P]
+
+    for site, page in ((day3, page3), (day4, page4)):
+        assert without_body_paragraphs(page) == without_body_paragraphs(page2), f"day {site.news_day}: other markup"
+        assert page.skeleton.count(BODY_P) == len(page.paragraphs)
+        for widget in WIDGETS:
+            assert page.widgets[widget] == page2.widgets[widget], f"day {site.news_day}: {widget} is not day 2's"
+        assert page.seed_clock_ms == page2.seed_clock_ms and site.seed_clock == day2.seed_clock
+        for asset in ("/static/js/site.js", "/static/js/print.js", "/static/css/site.css"):
+            assert fetch(site.url + asset)[2] == fetch(day2.url + asset)[2], asset
+    assert page4.skeleton.count(BODY_P) < page2.skeleton.count(BODY_P) < page3.skeleton.count(BODY_P)
+
+
+def test_paragraph_edits_are_checked():
+    from demo_site.content import NewsDayError, Site, apply_news_day, edited_paragraphs, load_data
+
+    story = ["one", "two", "three"]
+    assert edited_paragraphs(story, {2: "TWO"}, {0: ["zero"], 2: ["2a", "2b"], 3: ["end"]}, [1, 3]) == \
+        ["zero", "TWO", "2a", "2b", "end"]
+    bad = [
+        ({"insert_paragraphs": {23: ["after the end"]}}, "insert_paragraphs: no paragraph 23 (valid: 0-22)"),
+        ({"insert_paragraphs": {4: "not a list"}}, "insert_paragraphs: after 4 give a list of non-empty paragraphs"),
+        ({"insert_paragraphs": {4: [""]}}, "insert_paragraphs: after 4 give a list of non-empty paragraphs"),
+        ({"drop_paragraphs": [0]}, "drop_paragraphs: no paragraph 0 (valid: 1-22)"),
+        ({"paragraphs": {"3": "a number as text"}}, "paragraphs: no paragraph '3' (valid: 1-22)"),
+        ({"drop_paragraphs": [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]},
+         "a related box after paragraph 6, but the story has 3 paragraphs"),
+    ]
+    for edit, message in bad:
+        with pytest.raises(NewsDayError, match=re.escape(f"overlay: article 330924: {message}")):
+            apply_news_day(load_data(1), {"corrections": [{"id": 330924, **edit}]})
+    for height in ("tall", 987.5, 100, 2401):  # the photo's size is read when a site is built from the data
+        data = apply_news_day(load_data(1), {"corrections": [{"id": 330924, "photo": {"caption": "x", "height": height}}]})
+        with pytest.raises(ValueError, match=rf"article 330924: photo height {re.escape(repr(height))} must be a whole "
+                                             r"number of pixels, 160-2400"):
+            Site(data)
+
+
 def test_overlay_is_deterministic_and_checked():
     from demo_site.content import NewsDayError, apply_news_day, load_data
 
     assert load_data(2) == load_data(2) and load_data(1) != load_data(2)
+    assert load_data(3) == load_data(3) and load_data(4) == load_data(4) and load_data(3) != load_data(4)
     bad = [
         {"site": {"no_such_key": 1}},
         {"articles": [{"id": 330924, "section": "nation", "title": "x", "posted": "2023-02-07 10:00",
@@ -343,15 +515,17 @@ def test_overlay_is_deterministic_and_checked():
             apply_news_day(load_data(1), overlay)
 
 
-def test_unknown_news_day():
-    with pytest.raises(ValueError):
-        DemoSite(news_day=3)
-    bad = subprocess.run([sys.executable, "-m", "demo_site", "--news-day", "3"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=20)
-    assert bad.returncode == 2, bad
-    assert "--news-day" in bad.stderr and "invalid choice: 3" in bad.stderr
-    assert "Traceback" not in bad.stderr and bad.stdout == ""
-    assert bad.stderr.count("error:") == 1
+@pytest.mark.parametrize("day", [0, 5])
+def test_unknown_news_day(day):
+    with pytest.raises(ValueError, match=rf"^unknown news day {day}; valid days: 1, 2, 3, 4$"):
+        DemoSite(news_day=day)
+    for command in (["-m", "demo_site"], ["-m", "regress", "serve"]):
+        bad = subprocess.run([sys.executable, *command, "--news-day", str(day)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=30)
+        assert bad.returncode == 2, bad
+        assert f"argument --news-day: invalid choice: {day} (choose from 1, 2, 3, 4)" in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr and bad.stdout == ""
+        assert bad.stderr.count("error:") == 1
 
 
 def test_cli_serves_day2(page2):
