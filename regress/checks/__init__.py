@@ -94,3 +94,12 @@ def load_suite_scenarios(path, settings) -> list:
     from ..model.scenario import load_scenarios
 
     return load_scenarios(path, settings, kinds=kinds(), components=COMPONENTS)
+
+
+def load_suite_scenario_files(paths, settings):
+    """Several scenario files loaded as :func:`load_suite_scenarios` does, with scenario names unique
+    across them: a :class:`regress.model.scenario.ScenarioSet` (``.all()`` raises the first error)."""
+    from pages.components import COMPONENTS
+    from ..model.scenario import load_scenario_set
+
+    return load_scenario_set(paths, settings, kinds=kinds(), components=COMPONENTS)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..checks import CheckFailure, kinds, load_suite_scenarios
+from ..checks import CheckFailure, kinds
 from ..model.scenario import ScenarioError, is_scenario_file, scenario_files
 from .runner import run_scenario_check
 from .state import session_state
@@ -41,7 +41,7 @@ def pytest_collect_directory(path: Path, parent):
 class ScenarioFile(pytest.File):
     def collect(self):
         try:
-            scenarios = load_suite_scenarios(self.path, session_state(self.config).settings)
+            scenarios = session_state(self.config).scenarios().of(self.path)
         except ScenarioError as err:
             raise self.CollectError(str(err)) from None
         for scenario in scenarios:

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ..checks import kinds, load_suite_scenarios
-from ..model.scenario import scenario_files
+from ..checks import kinds
 from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
@@ -115,15 +114,15 @@ def unused_baselines(state: SessionState) -> list[Path]:
     root = state.baselines_dir
     used = set()
     try:
-        for path in scenario_files(state.options.scenarios):
-            for scenario in load_suite_scenarios(path, state.settings):
-                for check in scenario.checks:
-                    if check.kind == "visual":
-                        for viewport in check.viewports:
-                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
-                                                             root=root))
+        scenarios = state.scenarios().all()
     except ScenarioError:
         return []  # the collection error already says what is wrong
+    for scenario in scenarios:
+        for check in scenario.checks:
+            if check.kind == "visual":
+                for viewport in check.viewports:
+                    used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
+                                                     root=root))
     return sorted(baselines.all_baselines(root) - used)
 
 
