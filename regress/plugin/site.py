@@ -117,16 +117,12 @@ def pytest_configure_node(node) -> None:
 
 
 def activate(config: pytest.Config) -> None:
-    """Rotate reports/latest in, start the report and, without --base-url, the demo site (once)."""
+    """Start the demo site without --base-url (once), check the target answers, and only then,
+    once the run really starts, rotate reports/latest in and start the report: a run stopped by
+    a usage error leaves the last run's folder where `regress approve` looks for it."""
     state = session_state(config)
     if state.latest is not None:
         return
-    state.latest = rotate(state.options.reports_dir)
-    _playwright_output(config, state.latest)
-    terminal = config.pluginmanager.get_plugin("terminalreporter")
-    for path in remove_stale_temp_files(state.baselines_dir):
-        if terminal is not None:
-            terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
     if not config.getoption("--base-url"):
         from demo_site.server import DemoSite
 
@@ -135,6 +131,12 @@ def activate(config: pytest.Config) -> None:
         config.option.base_url = site.url
         config.add_cleanup(site.stop)
     _check_reachable(config.option.base_url)
+    state.latest = rotate(state.options.reports_dir)
+    _playwright_output(config, state.latest)
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    for path in remove_stale_temp_files(state.baselines_dir):
+        if terminal is not None:
+            terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
     reporting.start(config, state)
 
 
