@@ -256,6 +256,8 @@ class ReportPlugin:
             entry.retrace = notes.retrace
         if notes.failure is not None and entry.failure is None:  # the first phase that failed
             entry.failure = notes.failure
+        if notes.left_out:
+            entry.left_out = notes.left_out
         for line in notes.baselines_written:
             if line not in self.state.baselines_written:
                 self.state.baselines_written.append(line)
