@@ -61,8 +61,7 @@ def browser_context_args(browser_context_args, viewport_name, site_settings):
 
 @pytest.fixture
 def context(context, request):
-    context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
-    context.set_default_navigation_timeout(chromium.NAVIGATION_TIMEOUT_MS)
+    chromium.apply_timeouts(context)
     tracing.start(context, request.node)  # only during a failed item's tracing re-run
     yield context
     tracing.stop(context, request.node)
@@ -100,7 +99,7 @@ class SettledPages:
 
     def _load(self, base_url: str, path: str, clock: str, context_args: dict, item: pytest.Item) -> tuple:
         context = self.browser.new_context(**context_args)
-        context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
+        chromium.apply_timeouts(context)
         if tracing.every_item(item.config) != "off":
             tracing.start_shared(context)
         page = context.new_page()

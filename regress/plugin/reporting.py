@@ -95,7 +95,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for line in sorted(state.baselines_written):
             terminalreporter.line(line)
     # With another scenarios folder, the committed baselines are not its business unless asked.
-    unused = unused_baselines(state) if options.own_scenarios or options.prune_baselines else []
+    unused = (unused_baselines(state, browser_names(config))
+              if options.own_scenarios or options.prune_baselines else [])
     if unused:
         terminalreporter.section("baselines no scenario uses" + (" (removed)" if options.prune_baselines else ""))
         for path in unused:
@@ -108,7 +109,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_sep("-", f"report: {state.latest / 'index.html'}")
 
 
-def unused_baselines(state: SessionState) -> list[Path]:
+def browser_names(config: pytest.Config) -> list[str]:
+    """The browsers this run captures with: pytest-playwright's --browser (repeatable), else chromium."""
+    return list(config.getoption("--browser", None) or ["chromium"])
+
+
+def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
     from ..model.scenario import ScenarioError
 
     root = state.baselines_dir
@@ -121,8 +127,8 @@ def unused_baselines(state: SessionState) -> list[Path]:
         for check in scenario.checks:
             if check.kind == "visual":
                 for viewport in check.viewports:
-                    used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
-                                                     root=root))
+                    for browser in browsers:
+                        used.add(baselines.baseline_path(scenario.name, check.name, viewport, browser, root=root))
     return sorted(baselines.all_baselines(root) - used)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ..browser.chromium import REACH_TIMEOUT_S
 from ..checks import kinds
 from ..model.scenario import scenario_files
 from ..run.artifacts import rotate
@@ -23,9 +24,6 @@ from ..run.baselines import remove_stale_temp_files
 from . import reporting
 from .collect import uses_the_site
 from .state import SessionState, session_state
-
-REACH_TIMEOUT_S = 5
-
 
 def pytest_configure(config: pytest.Config) -> None:
     state = session_state(config)
