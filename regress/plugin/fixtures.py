@@ -2,6 +2,8 @@
 that visual items share."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pages import ArticlePage, PageNotLoaded
@@ -15,6 +17,26 @@ from .state import notes_of, session_state
 @pytest.fixture(scope="session")
 def site_settings(pytestconfig):
     return session_state(pytestconfig).settings
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig) -> str | None:
+    """The site under test (overriding pytest-playwright's): --base-url, else the target's own URL,
+    else the demo site this run started."""
+    return session_state(pytestconfig).base_url
+
+
+PLAYWRIGHT_OUTPUT = "test-results"  # pytest-playwright's --output default
+
+
+@pytest.fixture
+def output_path(output_path, pytestconfig) -> str:
+    """Where pytest-playwright keeps an item's screenshots, videos and --tracing traces: this run's
+    reports/latest/traces/, unless --output names another folder."""
+    latest = session_state(pytestconfig).latest
+    if latest is None or pytestconfig.getoption("--output") != PLAYWRIGHT_OUTPUT:
+        return output_path
+    return str(latest / "traces" / Path(output_path).name)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
 from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RunRecord
 from ..run.summary import write_summary
+from .private_api import start_junitxml
 from .state import SessionState, notes_of, session_state
 
 PYTHON_KIND = "content"  # python tests of tests/regression; scenario items carry their kind as a marker
@@ -38,13 +39,8 @@ def start(config: pytest.Config, state: SessionState) -> None:
     """Called when the run is activated (controller only)."""
     if config.option.collectonly or getattr(config.option, "help", False):
         return
-    if not getattr(config.option, "xmlpath", None):
-        # pytest's junitxml, configured as its own pytest_configure would have: it writes junit.xml
-        from _pytest import junitxml
-
-        config.option.xmlpath = str(state.latest / "junit.xml")
-        junitxml.pytest_configure(config)
-        config.stash[junitxml.xml_key].pytest_sessionstart()
+    if not config.getoption("xmlpath", None):  # no --junitxml of the user's: pytest's own writes ours
+        start_junitxml(config, state.latest / "junit.xml")
     plugin = ReportPlugin(config, state)
     config.pluginmanager.register(plugin, REPORT_PLUGIN)
     plugin.begin()
@@ -179,7 +175,7 @@ class ReportPlugin:
         self.run = RunRecord(
             started=iso(self.started),
             argv=[str(a) for a in self.config.invocation_params.args],
-            base_url=self.config.option.base_url,
+            base_url=self.state.base_url,
             mutation=options.mutation,
             project_root=str(root.resolve()),
             reports_dir=str(self.latest.parent.resolve()),

@@ -48,7 +48,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         LeftOut(state.target.rules, f"on {state.target.rules} targets this is not checked: {why}").skip(item)
     if item.get_closest_marker("changes_state") is None:
         return
-    host = host_of(item.config.option.base_url)
+    host = host_of(state.base_url)
     sensitive = {h.lower() for h in state.settings.site.get("sensitive_hosts", [])}
     if host and host[0].lower() in sensitive:
         pytest.skip(f"changes state on the site; {host[0]} is listed in site.sensitive_hosts")

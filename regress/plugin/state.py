@@ -20,6 +20,9 @@ class SessionState:
     settings: Settings
     target: Target
     started: datetime.datetime  # the run's start: live targets freeze the captures' clock here
+    # The site under test, what the base_url fixture gives: --base-url, else the target's own URL,
+    # else (once the run is activated) the demo site this process started; a worker gets the controller's.
+    base_url: str | None = None
     # Set once the run turns out to test a site (a scenario or a test that asks for a page):
     latest: Path | None = None  # this run's reports/latest
     demo_site: Any = None  # the demo site this process started, if any
