@@ -226,27 +226,26 @@ def browser_and_flags(base_url: str, settings) -> tuple[str, list[str]]:
 def visual_captures(settings) -> list[tuple[Path, Path]]:
     """The visual items ``-m visual`` collects, each as (our baseline, the peer's snapshot);
     SetupError if one has no test in the peer."""
-    from regress.checks import load_suite_scenarios
+    from regress.checks import load_suite_scenario_files
     from regress.model.project import ProjectPaths
     from regress.model.scenario import scenario_files
     from regress.run.baselines import baseline_path
 
     ours_root = ProjectPaths(ROOT).baselines / "demo"
     captures, missing = [], []
-    for path in scenario_files(ROOT / "config" / "scenarios"):
-        for scenario in load_suite_scenarios(path, settings):
-            for check in scenario.checks:
-                if check.kind != "visual":
-                    continue
-                component = check.options.get("component", "page")
-                if scenario.page != PEER_PAGE or component not in PEER_TESTS:
-                    missing.append(f"{path.name}::{scenario.name}::{check.name} ({component})")
-                    continue
-                for viewport in check.viewports:
-                    # Playwright Test's default name: {arg}-{projectName}-{platform}.png
-                    snapshot = PEER_SNAPSHOTS / f"{PEER_TESTS[component].replace(' ', '-')}-{viewport}-{sys.platform}.png"
-                    captures.append((baseline_path(scenario.name, check.name, viewport, "chromium", ours_root),
-                                     snapshot))
+    for scenario in load_suite_scenario_files(scenario_files(ROOT / "config" / "scenarios"), settings).all():
+        for check in scenario.checks:
+            if check.kind != "visual":
+                continue
+            component = check.options.get("component", "page")
+            if scenario.page != PEER_PAGE or component not in PEER_TESTS:
+                missing.append(f"{Path(scenario.path).name}::{scenario.name}::{check.name} ({component})")
+                continue
+            for viewport in check.viewports:
+                # Playwright Test's default name: {arg}-{projectName}-{platform}.png
+                snapshot = PEER_SNAPSHOTS / f"{PEER_TESTS[component].replace(' ', '-')}-{viewport}-{sys.platform}.png"
+                captures.append((baseline_path(scenario.name, check.name, viewport, "chromium", ours_root),
+                                 snapshot))
     if missing:
         raise SetupError("the peer has no test for: " + ", ".join(missing)
                          + " (add it to benchmarks/peer/tests/article.visual.spec.ts and PEER_TESTS)")

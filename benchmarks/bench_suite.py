@@ -114,18 +114,17 @@ def pytest_cmd(tmp: Path, tag: str, *args: str) -> list[str]:
 
 def floor_plan(scenarios_dir: Path) -> list[tuple[str, str, list[str]]]:
     """[(page, viewport, [component...])] of the visual checks, in suite order."""
-    from regress.checks import load_suite_scenarios
+    from regress.checks import load_suite_scenario_files
     from regress.model.project import ProjectPaths
     from regress.model.scenario import load_settings, scenario_files
 
     settings = load_settings(ProjectPaths(ROOT).settings)
     plan: dict[tuple[str, str], list[str]] = {}
-    for path in scenario_files(scenarios_dir):
-        for scenario in load_suite_scenarios(path, settings):
-            for check in scenario.checks:
-                if check.kind == "visual":
-                    for viewport in check.viewports:
-                        plan.setdefault((scenario.page, viewport), []).append(check.options.get("component", "page"))
+    for scenario in load_suite_scenario_files(scenario_files(scenarios_dir), settings).all():
+        for check in scenario.checks:
+            if check.kind == "visual":
+                for viewport in check.viewports:
+                    plan.setdefault((scenario.page, viewport), []).append(check.options.get("component", "page"))
     return [(page, viewport, components) for (page, viewport), components in plan.items()]
 
 

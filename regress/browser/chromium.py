@@ -31,9 +31,18 @@ HOW_TO_GET_ONE = (
 )
 
 
-# A broken page fails in seconds, not after Playwright's 30 s default: it must not stall CI.
+# The suite's timeouts, all here. A broken page fails in seconds, not after Playwright's 30 s
+# default: it must not stall CI. A target (--base-url) or a remote browser that does not answer
+# within REACH_TIMEOUT_S stops the run at once with one usage error.
 PAGE_TIMEOUT_MS = 7_000
 NAVIGATION_TIMEOUT_MS = 15_000
+REACH_TIMEOUT_S = 5
+
+
+def apply_timeouts(context) -> None:
+    """Every browser context the suite makes gets the same timeouts (actions, and navigation)."""
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
 
 
 class NoBrowserError(RuntimeError):

@@ -155,9 +155,7 @@ def start_cdp_chromium(executable: str | None = None, allowed_hosts=(), extra_ar
     profile = tempfile.mkdtemp(prefix="regress-cdp-profile-")
     cmd = [executable or chromium_executable(), "--headless", "--remote-debugging-port=0",
            "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}", *PLAYWRIGHT_LIKE_FLAGS,
-           *browser_finder.launch_flags(list(allowed_hosts)), *extra_args, "about:blank"]
-    if "--no-sandbox" not in cmd and hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.insert(1, "--no-sandbox")
+           *browser_finder.launch_flags(list(allowed_hosts)), *extra_args, "about:blank"]  # as root: --no-sandbox
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             errors="replace")
     cleanup = lambda: shutil.rmtree(profile, ignore_errors=True)  # noqa: E731

@@ -1,6 +1,7 @@
 """Check kinds: small handlers registered under a name with one signature.
 
-A kind is one module in this package that calls :func:`register`. Its
+A kind is one module in this package that calls :func:`register`, listed in
+:data:`KIND_MODULES` (the registry loads exactly those, whatever was imported first). Its
 ``options`` describe the keys a scenario may give that check (validated at
 collection time by :mod:`regress.model.scenario`); its ``run`` gets a
 :class:`regress.checks.context.CheckContext` (nothing of pytest), does the work
@@ -10,7 +11,6 @@ import each other.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -67,8 +67,11 @@ class CheckKind:
         return list(self.assertions(options, viewport)) if self.assertions else [self.name]
 
 
+# The kind modules, loaded once by kinds(): an explicit list, so the registry does not depend on
+# which kind module some caller imported first. A new kind adds its module here.
+KIND_MODULES = ("font_controls", "layout", "links", "page_health", "print_preview", "visual")
+
 _KINDS: dict[str, CheckKind] = {}
-_NOT_KINDS = {"context"}  # modules of this package that register no kind
 
 
 def register(kind: CheckKind) -> CheckKind:
@@ -79,11 +82,9 @@ def register(kind: CheckKind) -> CheckKind:
 
 
 def kinds() -> Mapping[str, CheckKind]:
-    """All registered kinds, importing every module of this package once."""
-    if not _KINDS:
-        for module in pkgutil.iter_modules(__path__):
-            if module.name not in _NOT_KINDS:
-                importlib.import_module(f"{__name__}.{module.name}")
+    """All registered kinds: every module of KIND_MODULES imported (Python imports each once)."""
+    for module in KIND_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
     return dict(_KINDS)
 
 
@@ -93,3 +94,12 @@ def load_suite_scenarios(path, settings) -> list:
     from ..model.scenario import load_scenarios
 
     return load_scenarios(path, settings, kinds=kinds(), components=COMPONENTS)
+
+
+def load_suite_scenario_files(paths, settings):
+    """Several scenario files loaded as :func:`load_suite_scenarios` does, with scenario names unique
+    across them: a :class:`regress.model.scenario.ScenarioSet` (``.all()`` raises the first error)."""
+    from pages.components import COMPONENTS
+    from ..model.scenario import load_scenario_set
+
+    return load_scenario_set(paths, settings, kinds=kinds(), components=COMPONENTS)

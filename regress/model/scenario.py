@@ -37,8 +37,8 @@ import yaml
 from .schema import (ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
                      ScenarioError, ViewportList, describe_value, format_key)
 
-__all__ = ["Check", "Scenario", "ScenarioError", "Settings", "Target", "load_scenarios",
-           "load_scenario_files", "load_settings", "SETTINGS_SCHEMA"]
+__all__ = ["Check", "Scenario", "ScenarioError", "ScenarioSet", "Settings", "Target", "load_scenarios",
+           "load_scenario_files", "load_scenario_set", "load_settings", "SETTINGS_SCHEMA"]
 
 
 # ---------------------------------------------------------------- value checks
@@ -327,22 +327,56 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
     return scenarios
 
 
-def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings, *,
-                        kinds: Mapping[str, Any], components: Iterable[str]) -> list[Scenario]:
-    """Load several files; scenario names must be unique across them because
-    they name the baseline images."""
-    out: list[Scenario] = []
+@dataclass(frozen=True)
+class ScenarioSet:
+    """Several scenario files loaded together: each file's scenarios, or its one error.
+
+    Scenario names are unique across the files because they name the baseline folders:
+    a scenario whose name an earlier file already took makes its own file's error,
+    naming both files and lines."""
+    by_file: Mapping[Path, "tuple[Scenario, ...] | ScenarioError"]
+
+    def of(self, path: str | os.PathLike) -> list[Scenario]:
+        """One file's scenarios; its ScenarioError if it has one."""
+        found = self.by_file.get(Path(path).resolve())
+        if found is None:
+            raise ScenarioError("not one of the scenario files loaded for this run", path=_shown_path(path))
+        if isinstance(found, ScenarioError):
+            raise found
+        return list(found)
+
+    def all(self) -> list[Scenario]:
+        """Every file's scenarios, in file order; the first file's error if any has one."""
+        return [s for path in self.by_file for s in self.of(path)]
+
+
+def load_scenario_set(paths: Iterable[str | os.PathLike], settings: Settings, *,
+                      kinds: Mapping[str, Any], components: Iterable[str]) -> ScenarioSet:
+    """Load several files (see :class:`ScenarioSet`); ``kinds`` and ``components`` as for load_scenarios."""
+    components = frozenset(components)
+    by_file: dict[Path, tuple[Scenario, ...] | ScenarioError] = {}
     seen: dict[str, Scenario] = {}
     for path in paths:
-        for s in load_scenarios(path, settings, kinds=kinds, components=components):
-            if s.name in seen:
-                first = seen[s.name]
-                raise ScenarioError(f"duplicate scenario name {s.name!r} (also at "
-                                    f"{first.path}:{first.line})", path=s.path,
-                                    line=s.line, key="name")
-            seen[s.name] = s
-            out.append(s)
-    return out
+        try:
+            scenarios = load_scenarios(path, settings, kinds=kinds, components=components)
+            for s in scenarios:
+                if s.name in seen:
+                    first = seen[s.name]
+                    raise ScenarioError(f"duplicate scenario name {s.name!r} (also at {first.path}:{first.line}); "
+                                        "scenario names name the baseline folders, so they are unique across "
+                                        "files", path=s.path, line=s.line, key="name")
+        except ScenarioError as err:
+            by_file[Path(path).resolve()] = err
+            continue
+        seen.update((s.name, s) for s in scenarios)
+        by_file[Path(path).resolve()] = tuple(scenarios)
+    return ScenarioSet(by_file)
+
+
+def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings, *,
+                        kinds: Mapping[str, Any], components: Iterable[str]) -> list[Scenario]:
+    """Load several files; the first error any has (scenario names unique across them)."""
+    return load_scenario_set(paths, settings, kinds=kinds, components=components).all()
 
 
 _LIVE_COMPONENTS = Nested({

@@ -1,8 +1,8 @@
 """The pytest plugin (entry point ``pytest11``: ``regress.plugin``).
 
 Layered on pytest-playwright: it customises that plugin's fixtures
-(``browser_type_launch_args``, ``browser_context_args``, ``context``) rather than
-owning the browser lifecycle. Its parts, each a module of this package:
+(``base_url``, ``browser_type_launch_args``, ``browser_context_args``, ``context``,
+``output_path``) rather than owning the browser lifecycle or rewriting its options. Its parts, each a module of this package:
 
 - :mod:`.options`: the ``regress`` option group; :mod:`.state`: typed state in the stash;
 - :mod:`.site`: the site under test (settings, the demo site, reachability), and when the
@@ -32,20 +32,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _target(config: pytest.Config, options: Options, settings) -> Target:
-    """--target NAME; without it `live` when --base-url is given, else `demo`. A target's own
-    URL is used unless --base-url overrides it."""
+    """--target NAME; without it `live` when --base-url is given, else `demo`."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None and workerinput.get("regress_target"):
         name = workerinput["regress_target"]
     else:
         name = options.target or ("live" if config.getoption("--base-url", None) else "demo")
     try:
-        target = settings.target(name)
+        return settings.target(name)
     except KeyError as err:
         raise pytest.UsageError(f"--target: {err.args[0]} (targets are declared in {settings.path})") from None
-    if target.base_url and not config.getoption("--base-url", None):
-        config.option.base_url = target.base_url
-    return target
+
+
+def _base_url(config: pytest.Config, target: Target) -> str | None:
+    """The controller's site for a worker; else --base-url, else the target's own URL (None: the demo's,
+    once it is started)."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and workerinput.get("regress_base_url"):
+        return workerinput["regress_base_url"]
+    return config.getoption("--base-url", None) or target.base_url
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -55,8 +60,9 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = load_settings(options.site_settings)
     except ScenarioError as err:
         raise pytest.UsageError(str(err)) from None
-    config.stash[SESSION] = SessionState(options=options, settings=settings,
-                                         target=_target(config, options, settings),
+    target = _target(config, options, settings)
+    config.stash[SESSION] = SessionState(options=options, settings=settings, target=target,
+                                         base_url=_base_url(config, target),
                                          started=datetime.datetime.now(datetime.timezone.utc))
     import importlib
 

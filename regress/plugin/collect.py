@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ..checks import CheckFailure, kinds, load_suite_scenarios
+from ..checks import CheckFailure, kinds
 from ..model.scenario import ScenarioError, is_scenario_file, scenario_files
 from .runner import run_scenario_check
+from .safety import LeftOut
 from .state import session_state
 
 
@@ -41,7 +42,7 @@ def pytest_collect_directory(path: Path, parent):
 class ScenarioFile(pytest.File):
     def collect(self):
         try:
-            scenarios = load_suite_scenarios(self.path, session_state(self.config).settings)
+            scenarios = session_state(self.config).scenarios().of(self.path)
         except ScenarioError as err:
             raise self.CollectError(str(err)) from None
         for scenario in scenarios:
@@ -77,14 +78,19 @@ class ScenarioNode(pytest.Collector):
                 kind = registry[check.kind]
                 if kind.changes_state:
                     item.add_marker(pytest.mark.changes_state)
-                target = session_state(self.config).target
-                why = kind.skipped_on(check.options, self.scenario.settings, target)
-                if target.rules not in check.rules:
-                    why = (f"on {target.rules} targets this check does not run: it is declared for the "
-                           f"{'/'.join(check.rules)} rules (it compares the seed's story)")
-                if why:
-                    item.add_marker(pytest.mark.skip(reason=why))
+                left_out = self._left_out(kind, check)
+                if left_out is not None:
+                    left_out.mark(item)
                 yield item
+
+    def _left_out(self, kind, check) -> LeftOut | None:
+        """Whether this target's rules leave the check out: its declared rules, or its kind's skip_reason."""
+        target = session_state(self.config).target
+        why = kind.skipped_on(check.options, self.scenario.settings, target)
+        if target.rules not in check.rules:
+            why = (f"on {target.rules} targets this check does not run: it is declared for the "
+                   f"{'/'.join(check.rules)} rules (it compares the seed's story)")
+        return LeftOut(target.rules, why) if why else None
 
 
 class ScenarioItem(pytest.Function):

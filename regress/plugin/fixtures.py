@@ -2,6 +2,8 @@
 that visual items share."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pages import ArticlePage, PageNotLoaded
@@ -15,6 +17,26 @@ from .state import notes_of, session_state
 @pytest.fixture(scope="session")
 def site_settings(pytestconfig):
     return session_state(pytestconfig).settings
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig) -> str | None:
+    """The site under test (overriding pytest-playwright's): --base-url, else the target's own URL,
+    else the demo site this run started."""
+    return session_state(pytestconfig).base_url
+
+
+PLAYWRIGHT_OUTPUT = "test-results"  # pytest-playwright's --output default
+
+
+@pytest.fixture
+def output_path(output_path, pytestconfig) -> str:
+    """Where pytest-playwright keeps an item's screenshots, videos and --tracing traces: this run's
+    reports/latest/traces/, unless --output names another folder."""
+    latest = session_state(pytestconfig).latest
+    if latest is None or pytestconfig.getoption("--output") != PLAYWRIGHT_OUTPUT:
+        return output_path
+    return str(latest / "traces" / Path(output_path).name)
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +83,7 @@ def browser_context_args(browser_context_args, viewport_name, site_settings):
 
 @pytest.fixture
 def context(context, request):
-    context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
-    context.set_default_navigation_timeout(chromium.NAVIGATION_TIMEOUT_MS)
+    chromium.apply_timeouts(context)
     tracing.start(context, request.node)  # only during a failed item's tracing re-run
     yield context
     tracing.stop(context, request.node)
@@ -100,7 +121,7 @@ class SettledPages:
 
     def _load(self, base_url: str, path: str, clock: str, context_args: dict, item: pytest.Item) -> tuple:
         context = self.browser.new_context(**context_args)
-        context.set_default_timeout(chromium.PAGE_TIMEOUT_MS)
+        chromium.apply_timeouts(context)
         if tracing.every_item(item.config) != "off":
             tracing.start_shared(context)
         page = context.new_page()

@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ..browser.chromium import REACH_TIMEOUT_S
+
 CONNECT_TIMEOUT_MS = 30_000
 
 
@@ -44,9 +46,6 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--browser-server must be a ws:// or wss:// URL, not {server!r}")
     if cdp and urlsplit(cdp).scheme not in ("http", "https", "ws", "wss"):
         raise pytest.UsageError(f"--cdp-endpoint must be an http(s):// or ws(s):// URL, not {cdp!r}")
-
-
-REACH_TIMEOUT_S = 5
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

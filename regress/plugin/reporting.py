@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from ..checks import kinds, load_suite_scenarios
-from ..model.scenario import scenario_files
+from ..checks import kinds
 from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
 from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RunRecord
 from ..run.summary import write_summary
+from .private_api import start_junitxml
 from .state import SessionState, notes_of, session_state
 
 PYTHON_KIND = "content"  # python tests of tests/regression; scenario items carry their kind as a marker
@@ -39,13 +39,8 @@ def start(config: pytest.Config, state: SessionState) -> None:
     """Called when the run is activated (controller only)."""
     if config.option.collectonly or getattr(config.option, "help", False):
         return
-    if not getattr(config.option, "xmlpath", None):
-        # pytest's junitxml, configured as its own pytest_configure would have: it writes junit.xml
-        from _pytest import junitxml
-
-        config.option.xmlpath = str(state.latest / "junit.xml")
-        junitxml.pytest_configure(config)
-        config.stash[junitxml.xml_key].pytest_sessionstart()
+    if not config.getoption("xmlpath", None):  # no --junitxml of the user's: pytest's own writes ours
+        start_junitxml(config, state.latest / "junit.xml")
     plugin = ReportPlugin(config, state)
     config.pluginmanager.register(plugin, REPORT_PLUGIN)
     plugin.begin()
@@ -96,7 +91,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for line in sorted(state.baselines_written):
             terminalreporter.line(line)
     # With another scenarios folder, the committed baselines are not its business unless asked.
-    unused = unused_baselines(state) if options.own_scenarios or options.prune_baselines else []
+    unused = (unused_baselines(state, browser_names(config))
+              if options.own_scenarios or options.prune_baselines else [])
     if unused:
         terminalreporter.section("baselines no scenario uses" + (" (removed)" if options.prune_baselines else ""))
         for path in unused:
@@ -109,21 +105,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_sep("-", f"report: {state.latest / 'index.html'}")
 
 
-def unused_baselines(state: SessionState) -> list[Path]:
+def browser_names(config: pytest.Config) -> list[str]:
+    """The browsers this run captures with: pytest-playwright's --browser (repeatable), else chromium."""
+    return list(config.getoption("--browser", None) or ["chromium"])
+
+
+def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
     from ..model.scenario import ScenarioError
 
     root = state.baselines_dir
     used = set()
     try:
-        for path in scenario_files(state.options.scenarios):
-            for scenario in load_suite_scenarios(path, state.settings):
-                for check in scenario.checks:
-                    if check.kind == "visual":
-                        for viewport in check.viewports:
-                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
-                                                             root=root))
+        scenarios = state.scenarios().all()
     except ScenarioError:
         return []  # the collection error already says what is wrong
+    for scenario in scenarios:
+        for check in scenario.checks:
+            if check.kind == "visual":
+                for viewport in check.viewports:
+                    for browser in browsers:
+                        used.add(baselines.baseline_path(scenario.name, check.name, viewport, browser, root=root))
     return sorted(baselines.all_baselines(root) - used)
 
 
@@ -174,7 +175,7 @@ class ReportPlugin:
         self.run = RunRecord(
             started=iso(self.started),
             argv=[str(a) for a in self.config.invocation_params.args],
-            base_url=self.config.option.base_url,
+            base_url=self.state.base_url,
             mutation=options.mutation,
             project_root=str(root.resolve()),
             reports_dir=str(self.latest.parent.resolve()),
@@ -257,6 +258,8 @@ class ReportPlugin:
             entry.retrace = notes.retrace
         if notes.failure is not None and entry.failure is None:  # the first phase that failed
             entry.failure = notes.failure
+        if notes.left_out:
+            entry.left_out = notes.left_out
         for line in notes.baselines_written:
             if line not in self.state.baselines_written:
                 self.state.baselines_written.append(line)

@@ -16,39 +16,36 @@ from pathlib import Path
 
 import pytest
 
+from ..browser.chromium import REACH_TIMEOUT_S
 from ..checks import kinds
 from ..model.scenario import scenario_files
 from ..run.artifacts import rotate
 from ..run.baselines import remove_stale_temp_files
 from . import reporting
 from .collect import uses_the_site
+from .private_api import dist_given
 from .state import SessionState, session_state
-
-REACH_TIMEOUT_S = 5
-
 
 def pytest_configure(config: pytest.Config) -> None:
     state = session_state(config)
-    _default_distribution(config)
     if not config.option.help and config.getoption("--scenarios"):  # the default folder may be absent
         _check_scenarios_dir(state)
     for kind in sorted(kinds()):
         config.addinivalue_line("markers", f"{kind}: scenario check of kind {kind}")
     workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None:  # an xdist worker: the controller owns the site and the report folder
-        config.option.base_url = workerinput["regress_base_url"]
+    if workerinput is not None:  # an xdist worker: the controller owns the site (state.base_url) and reports
         if workerinput.get("regress_latest"):
             state.latest = Path(workerinput["regress_latest"])
-            _playwright_output(config, state.latest)
         return
-    _check_mutation(config, state)  # before anything starts
-    if state.options.news_day and config.getoption("--base-url"):
+    _check_mutation(state)  # before anything starts
+    if state.options.news_day and state.base_url:
         raise pytest.UsageError(f"--news-day {state.options.news_day} picks a day of the bundled demo site; it "
-                                f"cannot change --base-url {config.getoption('--base-url')}: give one of the two")
+                                f"cannot change --base-url {state.base_url}: give one of the two")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return "regress: " + session_state(config).describe(config.getoption("--base-url"))
+    state = session_state(config)
+    return "regress: " + state.describe(state.base_url)
 
 
 def _check_scenarios_dir(state: SessionState) -> None:
@@ -62,13 +59,13 @@ def _check_scenarios_dir(state: SessionState) -> None:
                                 "or *.yml file")
 
 
-def _check_mutation(config: pytest.Config, state: SessionState) -> None:
+def _check_mutation(state: SessionState) -> None:
     name = state.options.mutation
     if not name:
         return
-    if config.getoption("--base-url"):
+    if state.base_url:
         raise pytest.UsageError(f"--mutation {name} seeds a regression into the demo site; it cannot change "
-                                f"--base-url {config.getoption('--base-url')}: give one of the two")
+                                f"--base-url {state.base_url}: give one of the two")
     from demo_site import mutations
 
     try:
@@ -77,7 +74,8 @@ def _check_mutation(config: pytest.Config, state: SessionState) -> None:
         raise pytest.UsageError(f"--mutation: {err}") from None
 
 
-def _default_distribution(config: pytest.Config) -> None:
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """``-n N`` without ``--dist``: distribute by work stealing instead of xdist's ``load``.
 
     Work stealing hands each worker one contiguous half of the collection order and
@@ -85,11 +83,13 @@ def _default_distribution(config: pytest.Config) -> None:
     its link cache) mostly stay on one worker; ``load`` deals them out in small chunks
     and both workers then load and settle the same pages. Measured on 2 cores: the
     items' summed time at -n 2 over -n 1 fell from 1.27 to 1.21. An explicit ``--dist``
-    is left alone; xdist resolves ``-n`` in ``pytest_cmdline_main``, before this runs.
+    is left alone (None: xdist's own hook makes the scheduler it names).
     """
-    chosen = getattr(config.known_args_namespace, "dist", "no")  # what the command line said
-    if chosen == "no" and getattr(config.option, "dist", "no") == "load" and getattr(config.option, "numprocesses", None):
-        config.option.dist = "worksteal"
+    if dist_given(config) or config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import WorkStealingScheduling
+
+    return WorkStealingScheduling(config, log)
 
 
 # --- activation ------------------------------------------------------------------------
@@ -111,36 +111,32 @@ def pytest_configure_node(node) -> None:
     config = node.config
     activate(config)
     state = session_state(config)
-    node.workerinput["regress_base_url"] = config.option.base_url
+    node.workerinput["regress_base_url"] = state.base_url
     node.workerinput["regress_latest"] = str(state.latest)
     node.workerinput["regress_target"] = state.target.name
 
 
 def activate(config: pytest.Config) -> None:
-    """Rotate reports/latest in, start the report and, without --base-url, the demo site (once)."""
+    """Start the demo site without --base-url (once), check the target answers, and only then,
+    once the run really starts, rotate reports/latest in and start the report: a run stopped by
+    a usage error leaves the last run's folder where `regress approve` looks for it."""
     state = session_state(config)
     if state.latest is not None:
         return
-    state.latest = rotate(state.options.reports_dir)
-    _playwright_output(config, state.latest)
-    terminal = config.pluginmanager.get_plugin("terminalreporter")
-    for path in remove_stale_temp_files(state.baselines_dir):
-        if terminal is not None:
-            terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
-    if not config.getoption("--base-url"):
+    if not state.base_url:
         from demo_site.server import DemoSite
 
         site = state.demo_site = DemoSite(port=0, mutation=state.options.mutation,
                                           news_day=state.news_day).start()
-        config.option.base_url = site.url
+        state.base_url = site.url
         config.add_cleanup(site.stop)
-    _check_reachable(config.option.base_url)
+    _check_reachable(state.base_url)
+    state.latest = rotate(state.options.reports_dir)
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    for path in remove_stale_temp_files(state.baselines_dir):
+        if terminal is not None:
+            terminal.write_line(f"removed {path}: a temp file left by a baseline write that was interrupted")
     reporting.start(config, state)
-
-
-def _playwright_output(config: pytest.Config, latest: Path) -> None:
-    if getattr(config.option, "output", None) == "test-results":  # pytest-playwright's default: keep traces here
-        config.option.output = str(latest / "traces")
 
 
 def _check_reachable(url: str) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from ..model.scenario import Settings, Target
+from ..checks import load_suite_scenario_files
+from ..model.scenario import ScenarioSet, Settings, Target, scenario_files
 from ..run.record import ItemNotes
 from .options import Options
 
@@ -19,12 +20,23 @@ class SessionState:
     settings: Settings
     target: Target
     started: datetime.datetime  # the run's start: live targets freeze the captures' clock here
+    # The site under test, what the base_url fixture gives: --base-url, else the target's own URL,
+    # else (once the run is activated) the demo site this process started; a worker gets the controller's.
+    base_url: str | None = None
     # Set once the run turns out to test a site (a scenario or a test that asks for a page):
     latest: Path | None = None  # this run's reports/latest
     demo_site: Any = None  # the demo site this process started, if any
     baselines_written: list[str] = field(default_factory=list)
     collect_errors: list[tuple[str, str]] = field(default_factory=list)  # (node id, message)
     shard: tuple[int, int] | None = None
+    _scenarios: ScenarioSet | None = field(default=None, repr=False)
+
+    def scenarios(self) -> ScenarioSet:
+        """The --scenarios folder's files, loaded once for the whole run: what every collection route
+        and the unused-baselines report read, so scenario names are unique across the files."""
+        if self._scenarios is None:
+            self._scenarios = load_suite_scenario_files(scenario_files(self.options.scenarios), self.settings)
+        return self._scenarios
 
     @property
     def baselines_dir(self) -> Path:

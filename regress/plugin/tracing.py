@@ -24,11 +24,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _pytest.runner import runtestprotocol
 
 from ..run.artifacts import item_artifacts_dir
 from ..run.html import show_trace_command
 from .collect import uses_the_site
+from .private_api import run_phases
 from .state import notes_of, session_state
 
 # When a deployment is broken everywhere, re-running every item would double a run
@@ -62,7 +62,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
     if not (enabled(item.config) and wants_rerun(item)):
         return None  # pytest's own protocol
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    reports = run_phases(item, nextitem)
     if any(report.failed for report in reports):
         done = item.config.stash.get(RERUNS, 0)
         if done < MAX_RERUNS:
@@ -86,9 +86,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem):
 def _rerun_traced(item: pytest.Item, nextitem) -> str:
     item.stash[TRACE_DIR] = item_artifacts_dir(session_state(item.config).latest, item.nodeid)
     item.stash[TRACES] = []
-    item._initrequest()  # fresh fixture values for the second run, as pytest-rerunfailures does
     try:
-        again = runtestprotocol(item, nextitem=nextitem, log=False)
+        again = run_phases(item, nextitem)  # with fresh fixture values
     finally:
         del item.stash[TRACE_DIR]
     if any(report.failed for report in again):

@@ -68,6 +68,7 @@ class ItemNotes:
     traces: list[str] = field(default_factory=list)
     retrace: str | None = None
     failure: FailureRecord | None = None
+    left_out: str | None = None  # why this target's rules leave the item out (it is skipped)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -76,7 +77,7 @@ class ItemNotes:
     def from_json(cls, data: dict) -> "ItemNotes":
         return cls(visual=_visual(data.get("visual")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
-                   failure=_failure(data.get("failure")))
+                   failure=_failure(data.get("failure")), left_out=data.get("left_out"))
 
     def attach(self, user_properties: list) -> None:
         """Put (or replace) this item's notes in a report's user_properties."""
@@ -105,6 +106,7 @@ class ItemRecord:
     failure: FailureRecord | None = None
     approved: bool = False  # its capture was promoted to the baseline (regress approve, regress review)
     rejected: bool = False  # a reviewer turned the change down: regress approve skips it
+    left_out: str | None = None  # why this target's rules leave the item out (skipped, with that reason)
 
     @property
     def failing(self) -> bool:
@@ -256,6 +258,7 @@ RUN_SCHEMA = {
                     "failure": _FAILURE,
                     "approved": {"type": "boolean"},
                     "rejected": {"type": "boolean"},  # added later: optional
+                    "left_out": _STR_OR_NULL,  # why this target's rules leave the item out; added later: optional
                 },
             },
         },

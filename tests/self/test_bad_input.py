@@ -72,6 +72,29 @@ def test_refused_base_url_is_one_error_within_seconds(tmp_path):
     assert output.count("not reachable") == 1 and "Traceback" not in output
 
 
+def test_a_run_that_never_starts_keeps_the_last_runs_place(tmp_path):
+    """A run stopped by a usage error before it starts (its --base-url does not answer) leaves
+    reports/latest as the last run left it: `regress approve` still finds that run."""
+    reports = tmp_path / "reports"
+    test_file = tmp_path / "test_asks_for_the_site.py"
+    test_file.write_text("def test_reads(base_url):\n    assert base_url\n", encoding="utf-8")
+    first = pytest_run(str(test_file), "--reports-dir", str(reports))
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-2000:]
+    record = (reports / "latest" / "run.json").read_bytes()
+    assert json.loads(record)["finished"] and json.loads(record)["exitstatus"] == 0
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    second = pytest_run(str(test_file), "--base-url", closed, "--reports-dir", str(reports))
+    one_usage_error(second, f"--base-url {closed} is not reachable")
+    assert (reports / "latest" / "run.json").read_bytes() == record  # the first run's, untouched
+    assert sorted(p.name for p in reports.iterdir()) == ["latest"]  # nothing rotated aside
+
+    approve = subprocess.run([sys.executable, "-m", "regress", "approve", "--reports-dir", str(reports)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert approve.returncode == 1, approve.stdout + approve.stderr  # found the run: nothing to approve in it
+    assert "approve: no failed visual item of the last run is left to approve" in approve.stdout, approve.stdout
+
+
 class _BrokenSite(BaseHTTPRequestHandler):
     """A real server with a broken page: 200 on /, 500 on /error, never answers /hang."""
 

@@ -7,7 +7,8 @@ Python content test and a visual item that writes its baseline into a temp
 loaded by the controller and both workers, appends to one JSON-lines file:
 
 * ``site``: every ``DemoSite.start`` call, with its process and URL;
-* ``session``: each process's ``base_url`` at session end;
+* ``session``: each process's site under test (the plugin's state, what ``base_url`` gives) at session end;
+* ``scheduler``: the xdist scheduler the controller made;
 * ``needs`` / ``fetch``: the documents each ``LinkChecker.check_many`` call
   asked for, and every real HTTP fetch (``LinkChecker._fetch_document``).
 
@@ -73,7 +74,19 @@ DemoSite.start, LinkChecker.check_many, LinkChecker._fetch_document = start, che
 
 
 def pytest_sessionfinish(session):  # the controller's site starts when its workers do
-    _log(event="session", base_url=session.config.option.base_url, dist=session.config.option.dist)
+    from regress.plugin.state import session_state
+
+    _log(event="session", base_url=session_state(session.config).base_url)
+
+
+import pytest
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_xdist_make_scheduler(config, log):
+    scheduler = yield
+    _log(event="scheduler", name=type(scheduler).__name__)
+    return scheduler
 '''
 
 
@@ -146,7 +159,7 @@ def test_two_workers_share_one_site_one_link_cache_one_report(tmp_path):
 
 
 
-@pytest.mark.parametrize("given, scheduler", [([], "worksteal"), (["--dist", "loadfile"], "loadfile")],
+@pytest.mark.parametrize("given, scheduler", [([], "WorkStealingScheduling"), (["--dist", "loadfile"], "LoadFileScheduling")],
                          ids=["default", "explicit"])
 def test_workers_are_scheduled_by_work_stealing_unless_told(tmp_path, given, scheduler):
     env = _probe_env(tmp_path)
@@ -155,5 +168,5 @@ def test_workers_are_scheduled_by_work_stealing_unless_told(tmp_path, given, sch
            "tests/regression/test_article_content.py", "-k", "desktop and test_top_ten"]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    controller = [s for s in _records(tmp_path)["session"] if s["worker"] == "controller"]
-    assert [s["dist"] for s in controller] == [scheduler], controller
+    made = _records(tmp_path)["scheduler"]
+    assert [(s["worker"], s["name"]) for s in made] == [("controller", scheduler)], made

@@ -96,8 +96,30 @@ def test_live_rules_leave_out_items_and_say_why_in_the_terminal_and_the_report(t
     assert "it compares with the seed's stories" in reasons["test_top_ten[desktop-chromium]"]
     assert "the replica's own rotation rule" in reasons["test_trending_order_changes_over_time[desktop-chromium]"]
     assert "declared for the pinned rules" in reasons["story_length[desktop]"]
-    for nodeid, entry in items.items():  # the terminal lists each, with its reason
+    for nodeid, entry in items.items():  # the terminal lists each, with its reason; the record says why
         assert f"{nodeid}: {entry['message'].removeprefix('Skipped: ')}" in done.stdout, nodeid
+        assert entry["left_out"] == entry["message"].removeprefix("Skipped: "), entry
+
+
+def test_left_out_is_what_the_rules_decided_not_what_a_skip_says(tmp_path):
+    """The list and the record's ``left_out`` come from where the rules decide (pinned_only), not
+    from a message's words: a test that skips itself saying "on live targets" is not in them."""
+    tests = tmp_path / "test_words.py"
+    tests.write_text("import pytest\n\n"
+                     "@pytest.mark.pinned_only('it compares the seed')\n"
+                     "def test_pinned(base_url):\n    pass\n\n"
+                     "def test_says_the_words(base_url):\n"
+                     "    pytest.skip('on live targets, says this test of itself')\n", encoding="utf-8")
+    done = _pytest(str(tests), "--target", "live", "--reports-dir", str(tmp_path / "r"), timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:]
+    items = {e["nodeid"].split("::")[-1]: e for e in
+             json.loads((tmp_path / "r" / "latest" / "run.json").read_text())["items"]}
+    assert {name: (e["status"], e["left_out"]) for name, e in items.items()} == {
+        "test_pinned": ("skipped", "on live targets this is not checked: it compares the seed"),
+        "test_says_the_words": ("skipped", None)}
+    listed = done.stdout.split("left out on target live (live rules)", 1)[1].split("\n=", 1)[0]
+    assert "test_pinned: on live targets this is not checked: it compares the seed" in listed, done.stdout
+    assert "test_says_the_words" not in listed, done.stdout
 
 
 def test_a_live_target_has_its_own_baselines_and_chrome_reference(tmp_path):
