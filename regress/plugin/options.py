@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from demo_site.content import NEWS_DAYS  # the days the bundled demo site serves
+
 from ..model.project import ProjectPaths
 
 UPDATE_MODES = ("missing", "changed", "all")
 RETRACE_MODES = ("rerun", "off")
-NEWS_DAYS = (1, 2)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -20,7 +21,8 @@ def add_options(parser: pytest.Parser) -> None:
                     help="a target of the site settings: demo (pinned rules; the default) or a live one "
                          "(live rules; --base-url alone means `live`)")
     group.addoption("--news-day", default=None, type=int, choices=NEWS_DAYS,
-                    help="the bundled demo site's news day (2: other stories, corrections); not with --base-url")
+                    help="the bundled demo site's news day (2: other stories, corrections; 3: day 2 with a "
+                         "longer story; 4: day 2 with a shorter story under a taller photo); not with --base-url")
     group.addoption("--site-settings", default=None, metavar="YAML",
                     help="site settings file (default: config/site.yaml, else the package's own)")
     group.addoption("--scenarios", default=None, metavar="DIR",
