@@ -45,6 +45,11 @@ here, 6 and 32896 in JS 7.2.0 by default).
 
 Only mechanics live here; deciding whether a diff is a failure is the caller's job.
 
+Inputs are uint8 RGBA or RGB arrays in any memory layout (read-only, sliced,
+strided); they are copied only when the kernel cannot read them as they are
+(RGB, non-contiguous, not word-aligned).  Every result carries ``mask``, the
+counted pixels, so a caller need not read them back from the diff image's colours.
+
 Semantics carried over from the reference on purpose:
 
 * Two pixels whose RGBA values are identical have delta 0. Otherwise both are
