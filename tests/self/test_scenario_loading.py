@@ -6,7 +6,6 @@ depend on the real check modules.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from regress.checks import CheckKind, kinds
 from regress.model.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
                               load_scenarios, load_settings)
 from regress.model.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
-                            ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName,
-                            ranges_in_px)
+                            ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -363,7 +361,7 @@ def test_check_options_normalized(tmp_path, settings):
                               "max_diff_ratio": 0.0, "wait": 500}
     assert layout.name == "headline"
     assert layout.options["width"].resolve(375) == (187.5, 375)
-    assert layout.options["height"].resolve(812) == (10, math.inf)
+    assert layout.options["height"].resolve(812) == (10, None)
     assert pp.options["formats"] == [{"paper": "A4"}]
     assert str(pp.options["boxes"]["menu.logo"]) == "120px"
 
@@ -466,10 +464,42 @@ def test_count_range_rejects(bad):
         CountRange().validate(bad, Context())
 
 
-def test_ranges_in_px():
-    assert ranges_in_px(Range().validate("50%..100%", Context()), 800) == (400, 800)
-    assert ranges_in_px(Range().validate("..300px", Context()), 800) == (0, 300)
-    assert ranges_in_px(Range().validate([10, None], Context()), 800) == (10, None)
+@pytest.mark.parametrize(
+    "text, extent, bounds, inside, outside",
+    [
+        ("50%..100%", 800, (400, 800), [400, 800], [399, 801]),
+        ("..300px", 800, (0, 300), [0, 300], [301]),  # open low end: 0
+        ("300px..", 800, (300, None), [300, 1e9], [299]),  # open high end: None, no limit
+        ("10%..", 400, (40, None), [40, 1e9], [39]),
+        ([10, None], 800, (10, None), [10, 1e9], [9]),
+        ([None, 10], 800, (0, 10), [0, 10], [11]),
+        ("25%", 400, (100, 100), [100], [99, 101]),
+        ("10px..50%", 400, (10, 200), [10, 200], [9, 201]),
+    ],
+)
+def test_range_to_px_open_ends(text, extent, bounds, inside, outside):
+    span = Range().validate(text, Context())
+    assert span.resolve(extent) == bounds
+    assert all(span.contains(v, extent) for v in inside)
+    assert not any(span.contains(v, extent) for v in outside)
+
+
+@pytest.mark.parametrize(
+    "text, height, problem",
+    [
+        ("300px..", 250, "menu height is 250 px, expected 300..∞ px; box (x=0, y=0, w=100, h=250)"),
+        ("300px..", 5000, None),
+        ("..50%", 500, "menu height is 500 px, expected 0..406 px; box (x=0, y=0, w=100, h=500)"),
+    ],
+)
+def test_layout_size_relation_with_open_ends(text, height, problem):
+    """The layout check reads a range's px through Span.resolve, open ends included."""
+    from regress.browser.geometry import Box, Measured
+    from regress.checks.layout import _relation_problems
+
+    rel = {"a": "menu", "rel": "height", "range": Range().validate(text, Context())}
+    measured = Measured(1, 1, Box(0, 0, 100, height))
+    assert _relation_problems(rel, lambda name: measured, 375, 812) == ([problem] if problem else [])
 
 
 LAYOUT = {"layout": kinds()["layout"]}  # the real layout kind's option schema
@@ -505,4 +535,4 @@ def test_layout_options_normalized(tmp_path, settings):
     assert options["visible"] == [] and options["no_overflow"] is True
     assert options["count"] == {"top_ten.items": (10, 10), "menu": (1, None)}
     [rel] = options["relations"]
-    assert ranges_in_px(rel["range"], 375) == (300, 375) and rel["tolerance"] == 1.0
+    assert rel["range"].resolve(375) == (300, 375) and rel["tolerance"] == 1.0
