@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-# Site settings that come with the package: used when a project has no config/site.yaml.
+# The package's generic site settings: what a project's config/site.yaml is laid over
+# (regress.model.scenario.load_settings), and all there is when a project has none.
 PACKAGE_SETTINGS = Path(__file__).resolve().parent / "site.yaml"
 REPORTS_ENV = "REGRESS_REPORTS_DIR"  # a private reports folder (self-tests, soak runs)
 

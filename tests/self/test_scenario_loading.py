@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from regress.checks import CheckKind, kinds
-from regress.model.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
+from regress.model.project import PACKAGE_SETTINGS
+from regress.model.scenario import (COMPONENT_SETTINGS, Scenario, ScenarioError, Settings, load_scenario_files,
                               load_scenarios, load_settings)
 from regress.model.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
                             ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName)
@@ -240,8 +241,6 @@ def test_error_path_is_relative_to_cwd(tmp_path, settings, monkeypatch):
 # (id, replace this in SITE, with this, line marker (first line containing it), key, fragment)
 BAD_SETTINGS = [
     ("unknown-section", "visual:", "visuals:", "visuals:", "visuals", "did you mean 'visual'?"),
-    ("missing-section", "print_preview: {pdf_pages: [1, 12]}\n", "", None, "",
-     "missing required key 'print_preview'"),
     ("viewport-zero", "width: 375", "width: 0", "mobile:", "viewports.mobile.width", "must be >= 1, got 0"),
     ("viewport-float", "height: 812", "height: 812.5", "mobile:", "viewports.mobile.height",
      "expected integer, got number 812.5"),
@@ -274,6 +273,62 @@ def test_bad_settings(tmp_path, old, new, marker, key, fragment):
         n for n, row in enumerate(text.splitlines(), 1) if marker in row)
     assert (err.line, err.key) == (line, key), str(err)
     assert fragment in str(err)
+
+
+def test_a_settings_file_read_alone_must_be_complete(tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text(SITE.replace("print_preview: {pdf_pages: [1, 12]}\n", ""))
+    with pytest.raises(ScenarioError) as info:
+        load_settings(path, defaults=None)
+    assert (info.value.line, info.value.key) == (1, ""), str(info.value)
+    assert "missing required key 'print_preview'" in str(info.value)
+
+
+def test_a_project_file_states_only_what_differs_from_the_package_defaults(tmp_path):
+    package = load_settings(PACKAGE_SETTINGS)
+    path = tmp_path / "site.yaml"
+    path.write_text("font_controls: {step_px: 4}\nviewports:\n  phone: {width: 360, height: 640}\n"
+                    "visual:\n  live: {mask: [article.body]}\n")
+    settings = load_settings(path)
+    assert settings.path == str(path) and Path(settings.defaults).resolve() == PACKAGE_SETTINGS
+    # a section's keys merge into the defaults' section...
+    assert settings["font_controls"] == {**package["font_controls"], "step_px": 4}
+    assert settings["visual"]["threshold"] == package["visual"]["threshold"]
+    assert settings["visual"]["live"] == {**package["visual"]["live"], "mask": ["article.body"]}
+    # ...a mapping of names replaces the defaults' whole; an absent section is the defaults'
+    assert settings.viewports == {"phone": (360, 640)}
+    assert settings["links"] == package["links"] and settings["site"] == package["site"]
+
+
+@pytest.mark.parametrize("text, line, key, fragment", [
+    ("links:\n  retry: 3\n", 2, "links.retry", "unknown key 'retry'"),
+    # the merged settings are validated whole: min_px of the project above the defaults' max_px
+    ("site: {name: x}\nfont_controls:\n  min_px: 30\n", 2, "font_controls", "min_px <= default_px <= max_px"),
+    ("viewports:\n  phone: {width: 360}\n", 2, "viewports.phone", "missing required key 'height'"),
+], ids=["unknown-key", "cross-key-after-merge", "replaced-map-incomplete"])
+def test_errors_of_a_project_file_name_its_own_lines(tmp_path, text, line, key, fragment):
+    path = tmp_path / "site.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_settings(path)
+    err = info.value
+    assert (err.path, err.line, err.key) == (str(path), line, key), str(err)
+    assert fragment in str(err)
+
+
+def test_the_package_defaults_name_no_site_and_none_of_its_components():
+    """Generic defaults: an installed plugin's project names its own site, components and masks."""
+    package = load_settings(PACKAGE_SETTINGS)
+    assert package.defaults is None and not {"name", "article_path"} & package["site"].keys()
+    assert not package["site"]["sensitive_hosts"]
+    named = {path: value for path in COMPONENT_SETTINGS if (value := _at(package.raw, path))}
+    assert not named, f"the package's defaults name components: {named}"
+
+
+def _at(mapping, path):
+    for key in path:
+        mapping = mapping[key]
+    return mapping
 
 
 def test_real_site_settings_load():
