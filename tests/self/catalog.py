@@ -47,7 +47,6 @@ from expectations import Expect, Expectation
 
 ROOT = Path(__file__).resolve().parents[2]
 REGRESSION = "tests/regression"
-LIVE_SKIP = "on live targets"  # how the live rules say an item is left out (regress.plugin.safety)
 
 
 @dataclass(frozen=True)
@@ -223,9 +222,10 @@ class Verdict:
 
 
 def left_out(unmutated: Run, nodeid: str) -> bool:
-    """An item the live rules leave out (skipped, saying why)."""
+    """An item the target's rules leave out: the run record's ``left_out``, set where the rules
+    decide (regress.plugin.safety.LeftOut), never read from a skip's wording."""
     entry = unmutated.items.get(nodeid) or {}
-    return entry.get("status") == "skipped" and LIVE_SKIP in (entry.get("message") or "")
+    return entry.get("status") == "skipped" and bool(entry.get("left_out"))
 
 
 def judge(expected: Expectation, run: Run, unmutated: Run, mode: Mode = PINNED) -> Verdict:
@@ -335,7 +335,7 @@ def all_checks() -> dict[str, set[str]]:
     """Every check of the regression suite -> the viewports it runs at.
 
     A test function is one check; a scenario check is as many as its kind's assertions."""
-    from regress.checks import kinds, load_suite_scenarios
+    from regress.checks import kinds, load_suite_scenario_files
     from regress.model.scenario import load_settings, scenario_files
 
     checks: dict[str, set[str]] = {}
@@ -344,13 +344,12 @@ def all_checks() -> dict[str, set[str]]:
             checks.setdefault(check_of(nodeid), set()).add(viewport_of(nodeid))
     settings = load_settings(ROOT / "config" / "site.yaml")
     registry = kinds()
-    for path in scenario_files(ROOT / "config" / "scenarios"):
-        for scenario in load_suite_scenarios(path, settings):
-            for check in scenario.checks:
-                item = f"config/scenarios/{path.name}::{scenario.name}::{check.name}"
-                for viewport in check.viewports:
-                    for name in registry[check.kind].assertions_of(check.options, viewport):
-                        checks.setdefault(f"{item} » {name}", set()).add(viewport)
+    for scenario in load_suite_scenario_files(scenario_files(ROOT / "config" / "scenarios"), settings).all():
+        for check in scenario.checks:
+            item = f"config/scenarios/{Path(scenario.path).name}::{scenario.name}::{check.name}"
+            for viewport in check.viewports:
+                for name in registry[check.kind].assertions_of(check.options, viewport):
+                    checks.setdefault(f"{item} » {name}", set()).add(viewport)
     return checks
 
 
