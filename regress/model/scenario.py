@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .project import shown_path
 from .schema import (ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
                      ScenarioError, ViewportList, describe_value, format_key)
 
@@ -142,6 +143,10 @@ SETTINGS_SCHEMA = Nested({
         "max_diff_pixels": Field(int, required=True, min=0),
         "clock": Field(str, required=True, check=check_clock),
         "settle_tries": Field(int, required=True, min=1),
+        # Component names, checked when scenarios load.
+        "report_components": Field(list[str], default=[],
+                                   doc="components a failed capture's report names when its changed pixels "
+                                       "fall in them"),
         # What is news on a live target; component names, checked when scenarios load.
         "live": Nested({
             "mask_text": Field(list[str], default=[],
@@ -351,9 +356,12 @@ _LIVE_COMPONENTS = Nested({
 
 
 def _check_live_components(settings: Settings, components: Iterable[str]) -> None:
-    """visual.live names components: checked against the page objects' names, in the settings file."""
+    """visual.live and visual.report_components name components: checked against the page
+    objects' names, in the settings file."""
     ctx = Context(file=settings.path, lines=settings.lines, components=frozenset(components))
     _LIVE_COMPONENTS.validate(dict(settings.raw["visual"]["live"]), ctx, ("visual", "live"))
+    ComponentList().validate(list(settings.raw["visual"]["report_components"]), ctx,
+                             ("visual", "report_components"))
 
 
 def _overlay(base: Mapping[str, Any], overlay: Mapping[str, Any], ctx: Context,
@@ -437,14 +445,9 @@ def _read_yaml(path: str | os.PathLike) -> tuple[Any, dict[KeyPath, int], str]:
 
 
 def _shown_path(path: str | os.PathLike) -> str:
-    """Paths in messages are relative to the working directory when under it."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            pass
-    return str(path)
+    """A scenario or settings file is named as the user gave it: relative to the folder they
+    work in (the invocation folder), where the engine's own files are the project root's."""
+    return shown_path(path, Path.cwd())
 
 
 def _yaml_error(e: yaml.MarkedYAMLError, shown: str) -> ScenarioError:

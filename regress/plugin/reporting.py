@@ -26,7 +26,7 @@ from ..model.scenario import scenario_files
 from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
-from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RunRecord
+from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RecordLockError, RunRecord, record_lock
 from ..run.summary import write_summary
 from .state import SessionState, notes_of, session_state
 
@@ -96,7 +96,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for line in sorted(state.baselines_written):
             terminalreporter.line(line)
     # With another scenarios folder, the committed baselines are not its business unless asked.
-    unused = unused_baselines(state) if options.own_scenarios or options.prune_baselines else []
+    browsers = tuple(getattr(config.option, "browser", None) or ("chromium",))  # pytest-playwright's --browser
+    unused = unused_baselines(state, browsers) if options.own_scenarios or options.prune_baselines else []
     if unused:
         terminalreporter.section("baselines no scenario uses" + (" (removed)" if options.prune_baselines else ""))
         for path in unused:
@@ -109,22 +110,25 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_sep("-", f"report: {state.latest / 'index.html'}")
 
 
-def unused_baselines(state: SessionState) -> list[Path]:
+def unused_baselines(state: SessionState, browsers=("chromium",)) -> list[Path]:
+    """Reference files of the target's baselines folder, of any format, that no check of the
+    scenarios declares (``CheckKind.references``) for any of ``browsers``."""
     from ..model.scenario import ScenarioError
 
     root = state.baselines_dir
+    registered = kinds()
     used = set()
     try:
         for path in scenario_files(state.options.scenarios):
             for scenario in load_suite_scenarios(path, state.settings):
                 for check in scenario.checks:
-                    if check.kind == "visual":
-                        for viewport in check.viewports:
-                            used.add(baselines.baseline_path(scenario.name, check.name, viewport, "chromium",
-                                                             root=root))
+                    for viewport in check.viewports:
+                        for browser in browsers:
+                            used.update(p.resolve() for p in registered[check.kind].reference_files(
+                                scenario, check, viewport, root, browser))
     except ScenarioError:
         return []  # the collection error already says what is wrong
-    return sorted(baselines.all_baselines(root) - used)
+    return sorted(baselines.all_references(root) - used)
 
 
 # --- the report plugin (controller) -------------------------------------------------------
@@ -189,9 +193,17 @@ class ReportPlugin:
         for nodeid, message in self.state.collect_errors:  # those before the run was activated
             self.collection_failed(nodeid, message)
         self.latest.mkdir(parents=True, exist_ok=True)
-        self.run.save(self.latest / RUN_JSON)
+        self._save()
         write_atomic(self.latest / "index.html", render_pending(self.run).encode("utf-8"))
         self._catch_interrupts()
+
+    def _save(self) -> None:
+        """run.json, atomically, under its lock: a review or approve of the last run never interleaves."""
+        try:
+            with record_lock(self.latest):
+                self.run.save(self.latest / RUN_JSON)
+        except RecordLockError as err:
+            raise pytest.UsageError(str(err)) from None
 
     # interruptions: SIGINT and SIGTERM end the session through pytest's KeyboardInterrupt path
     def _catch_interrupts(self) -> None:
@@ -247,8 +259,8 @@ class ReportPlugin:
             entry.message = _message(report)
 
     def _take(self, entry: ItemRecord, notes: ItemNotes) -> None:
-        if notes.visual is not None:
-            entry.visual = notes.visual
+        if notes.reference is not None:
+            entry.reference = notes.reference
         for trace in notes.traces:
             trace = str(Path(self.config.invocation_params.dir) / trace)  # relative to there, or absolute
             if trace not in entry.traces:
@@ -274,7 +286,7 @@ class ReportPlugin:
         self.run.duration = round(finished - self.started, 2)
         self.run.items = list(self.items.values())
         self.run.interrupted = self.interrupted
-        self.run.save(self.latest / RUN_JSON)
+        self._save()
         html = render_report(self.run, self.latest, self.state.options.paths.reports)
         write_atomic(self.latest / "index.html", html.encode("utf-8"))
         write_summary(self.run, self.latest)  # summary.md, for CI's job summary
