@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 # Test hook, not a setting: REGRESS_FAULT=baseline-before-rename makes the process SIGKILL
-# itself once a baseline's temp file is written and before it is renamed (tests/self/test_bad_input.py).
+# itself once a reference's temp file is written and before it is renamed (tests/self/test_bad_input.py,
+# test_text_references.py).
 FAULT_ENV = "REGRESS_FAULT"
 
 
@@ -27,7 +28,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.suffix == ".png" and os.environ.get(FAULT_ENV) == "baseline-before-rename":
+        if _is_reference_name(path) and os.environ.get(FAULT_ENV) == "baseline-before-rename":
             os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         os.replace(tmp, path)
     except BaseException:
@@ -49,9 +50,13 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     return removed
 
 
+def _is_reference_name(path: Path) -> bool:
+    return path.suffix.lower() in REFERENCE_SUFFIXES and not path.name.startswith(".") and path.name != "run.json"
+
+
 def is_reference_file(path: Path) -> bool:
     """A reference of any format; not a temp file of :func:`write_atomic` (``.<name>.*.tmp``)."""
-    return path.suffix.lower() in REFERENCE_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    return _is_reference_name(path) and path.is_file()
 
 
 def all_references(root: Path) -> set[Path]:
