@@ -92,7 +92,7 @@ def _group_view(group, rows: dict, states: dict, reports_dir: Path, default_repo
         "state": changes.group_state(group, states),
         "members": [{"nodeid": m, "anchor": rows[m]["anchor"] if m in rows else "", "state": states.get(m, "pending"),
                      "viewport": rows[m]["viewport"] if m in rows else "-"} for m in group.members],
-        "images": first.get("images") or {},
+        "images": first.get("images") or {"expected": None, "actual": None, "diff": None},
         "text": first.get("text"),
         "noun": "items" if first.get("text") else "captures",
         "crop": [region.x, region.y, region.width, region.height] if region else None,

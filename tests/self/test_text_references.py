@@ -158,6 +158,7 @@ def test_the_static_report_shows_a_readable_unified_diff(project: Path, page):
     group = next(g for g in changes.groups(record(project)) if g.shared)
     card = page.locator(f"#{group.id}")
     assert "the same change in 2 items" in card.locator("summary").inner_text()
+    card.locator("summary").click()  # opened, the group shows its change
     assert card.locator("pre.textdiff .line.add").all_inner_texts() == ["+  color: rgb(200, 16, 46)"]
 
 
