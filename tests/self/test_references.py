@@ -158,3 +158,74 @@ def test_a_path_as_the_user_reads_it(tmp_path):
     assert shown_path(link / "a.png", tmp_path) == "linked/a.png"  # as written, not resolved
     assert shown_path("/elsewhere/a.png", tmp_path) == "/elsewhere/a.png"
     assert shown_path(tmp_path / "a.png", None) == str(tmp_path / "a.png")
+
+
+# --- the stale-reference report and prune, over every format a kind declares ------------------
+
+DECLARING_KIND = '''
+from regress.checks import CheckKind, kinds, register
+from regress.run.references import reference_path
+
+kinds()  # the engine's kinds first: the registry loads them only while it is empty
+
+
+def aria_files(scenario, check, viewport, root, browser):
+    return [reference_path(root, scenario.name, check.name, viewport, "aria.yml")]
+
+
+register(CheckKind(name="aria_like", run=lambda ctx, options: None, references=aria_files))
+'''
+
+
+def test_prune_removes_only_references_no_kind_declares(tmp_path):
+    """A kind's YAML reference is never stale; a YAML, JSON or PNG reference no check declares is."""
+    import subprocess
+    import sys
+
+    from test_review import _env
+
+    (tmp_path / "conftest.py").write_text(DECLARING_KIND, encoding="utf-8")
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "a.yaml").write_text(
+        "scenarios:\n  - name: article\n    page: /www/nation/2022/06/120_330924.html\n    viewports: [desktop]\n"
+        "    checks:\n      - {kind: aria_like, name: aria}\n"
+        "      - {kind: visual, name: visual_x, component: share_bar}\n", encoding="utf-8")
+    folder = tmp_path / "baselines" / "demo" / "article"
+    folder.mkdir(parents=True)
+    used = ["aria-desktop.aria.yml", f"visual_x-desktop-chromium-{platform_name()}.png"]
+    stale = ["old-desktop.aria.yml", "axe-desktop.axe.json", f"visual_gone-desktop-chromium-{platform_name()}.png"]
+    for name in used + stale:
+        (folder / name).write_bytes(b"1")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q",
+                           "--prune-baselines", "--scenarios", "scenarios", "--baselines-dir", "baselines",
+                           "scenarios"], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    section = done.stdout.split("baselines no scenario uses (removed)", 1)[1].splitlines()
+    listed = sorted(Path(line.strip()).name for line in section if line.strip().startswith(str(tmp_path)))
+    assert listed == sorted(stale), done.stdout[-2000:]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(used)
+
+
+def test_report_components_are_a_setting_checked_with_file_line_and_key(tmp_path):
+    """The components a failed capture's report names: visual.report_components, page objects' names."""
+    from pages.components import COMPONENTS
+    from regress.checks import kinds
+    from regress.model.scenario import ScenarioError, load_scenarios, load_settings
+
+    settings_file = Path(__file__).resolve().parents[2] / "config" / "site.yaml"
+    settings = load_settings(settings_file)
+    assert set(settings["visual"]["report_components"]) <= set(COMPONENTS)
+    assert "share_bar" in settings["visual"]["report_components"]
+    text = settings_file.read_text(encoding="utf-8")
+    assert "  report_components: [menu, trending," in text
+    (tmp_path / "site.yaml").write_text(text.replace("  report_components: [menu, trending,",
+                                                     "  report_components: [menu, trendy,"), encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("scenarios:\n  - name: a\n    page: /\n    checks:\n      - kind: page_health\n",
+                                     encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios(tmp_path / "s.yaml", load_settings(tmp_path / "site.yaml"), kinds=kinds(),
+                       components=COMPONENTS)
+    message = str(caught.value)
+    line = next(n for n, text in enumerate((tmp_path / "site.yaml").read_text().splitlines(), 1) if "trendy" in text)
+    assert f"site.yaml:{line}" in message and "visual.report_components[1]" in message and "'trendy'" in message, \
+        message
