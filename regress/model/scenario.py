@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .project import PACKAGE_SETTINGS
+from .project import PACKAGE_SETTINGS, shown_path
 from .schema import (MISSING, ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf,
                      Nested, ScenarioError, ViewportList, describe_value, format_key)
 
@@ -149,6 +149,10 @@ SETTINGS_SCHEMA = Nested({
         "max_diff_pixels": Field(int, required=True, min=0),
         "clock": Field(str, required=True, check=check_clock),
         "settle_tries": Field(int, required=True, min=1),
+        # Component names, checked when scenarios load.
+        "report_components": Field(list[str], default=[],
+                                   doc="components a failed capture's report names when its changed pixels "
+                                       "fall in them"),
         # What is news on a live target; component names, checked when scenarios load.
         "live": Nested({
             "mask_text": Field(list[str], default=[],
@@ -423,6 +427,7 @@ COMPONENT_SETTINGS: dict[KeyPath, Field] = {
     ("font_controls", "bystanders"): ComponentList(),
     ("print_preview", "hidden"): ComponentList(),
     ("print_preview", "shown"): ComponentList(),
+    ("visual", "report_components"): ComponentList(),
     ("visual", "live", "mask_text"): ComponentList(),
     ("visual", "live", "mask"): ComponentList(),
     ("visual", "live", "skip"): MapOf(ComponentName(), Field(str, min=1)),
@@ -541,14 +546,9 @@ def _read_yaml(path: str | os.PathLike) -> tuple[Any, dict[KeyPath, int], str]:
 
 
 def _shown_path(path: str | os.PathLike) -> str:
-    """Paths in messages are relative to the working directory when under it."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            pass
-    return str(path)
+    """A scenario or settings file is named as the user gave it: relative to the folder they
+    work in (the invocation folder), where the engine's own files are the project root's."""
+    return shown_path(path, Path.cwd())
 
 
 def _yaml_error(e: yaml.MarkedYAMLError, shown: str) -> ScenarioError:
