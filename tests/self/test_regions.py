@@ -37,8 +37,17 @@ def test_evaluate_one_takes_one_round_trip_when_the_element_is_there(page, html,
 
 def test_evaluate_one_waits_like_playwright_for_an_element_still_to_come(page):
     page.set_content("<div id=box></div>")
-    page.evaluate("() => setTimeout(() => { document.getElementById('box').innerHTML = '<p id=late>late</p>' }, 150)")
-    spy = Spy(page.locator("#late"))
+
+    class ArrivesAfterTheFirstLook(Spy):
+        """The element is added only once the first look has found nothing (no race with a timer)."""
+
+        def evaluate_all(self, expression):
+            found = super().evaluate_all(expression)
+            page.evaluate("() => setTimeout(() => { document.getElementById('box').innerHTML = "
+                          "'<p id=late>late</p>' }, 50)")
+            return found
+
+    spy = ArrivesAfterTheFirstLook(page.locator("#late"))
     assert evaluate_one(spy, TEXT) == "late"
     assert spy.calls == ["evaluate_all", "evaluate"]
 
