@@ -57,9 +57,17 @@ _URL = {"type": "string", "pattern": r"^https?://\S+$"}
 _NAMED = {"type": "object", "required": ["@type", "name"], "properties": {
     "@type": {"enum": ["Person", "Organization", "NewsMediaOrganization"]},
     "name": {"type": "string", "pattern": r"\S"}}}
-_IMAGE = {"anyOf": [_URL, {"type": "object", "required": ["url"], "properties": {
+_IMAGE_OBJECT = {"type": "object", "required": ["url"], "properties": {
     "@type": {"const": "ImageObject"}, "url": _URL,
-    "width": {"type": "integer", "minimum": 1}, "height": {"type": "integer", "minimum": 1}}}]}
+    "width": {"type": "integer", "minimum": 1}, "height": {"type": "integer", "minimum": 1}}}
+_IMAGE = {"if": {"type": "string"}, "then": _URL, "else": _IMAGE_OBJECT}
+
+
+def _one_or_more(item: dict) -> dict:
+    """``item``, or a non-empty list of them (if/then/else, not anyOf: errors keep their field's path)."""
+    return {"if": {"type": "array"}, "then": {"minItems": 1, "items": item}, "else": item}
+
+
 # The NewsArticle fields this check uses, as schema.org and Google's article guidelines give them.
 NEWS_ARTICLE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -69,8 +77,8 @@ NEWS_ARTICLE_SCHEMA = {
         "headline": {"type": "string", "pattern": r"\S"},
         "datePublished": {"type": "string", "pattern": _DATE_TIME},
         "dateModified": {"type": "string", "pattern": _DATE_TIME},
-        "author": {"anyOf": [_NAMED, {"type": "array", "minItems": 1, "items": _NAMED}]},
-        "image": {"anyOf": [_IMAGE, {"type": "array", "minItems": 1, "items": _IMAGE}]},
+        "author": _one_or_more(_NAMED),
+        "image": _one_or_more(_IMAGE),
     },
 }
 _SEPARATORS = r"\s*[-|:\u2013\u2014\u00b7]\s*"
@@ -161,13 +169,11 @@ def _is_news_article(node: Mapping[str, Any]) -> bool:
 def schema_problems(article: Mapping[str, Any]) -> list[str]:
     """Where ``article`` breaks :data:`NEWS_ARTICLE_SCHEMA`, each naming the field."""
     from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
 
     problems = []
     for error in sorted(Draft202012Validator(NEWS_ARTICLE_SCHEMA).iter_errors(article), key=lambda e: list(e.path)):
-        shown = best_match(error.context) if error.context else error
-        where = ".".join(str(p) for p in shown.absolute_path) or "(the object)"
-        problems.append(f"JSON-LD NewsArticle {where}: {shown.message}")
+        where = ".".join(str(p) for p in error.absolute_path) or "(the object)"
+        problems.append(f"JSON-LD NewsArticle {where}: {error.message}")
     return problems
 
 
@@ -188,8 +194,9 @@ def structured_data(blocks: Sequence[str]) -> StructuredData:
         return StructuredData(None, tuple(problems))
     if len(found) > 1:
         problems.append(f"JSON-LD: {len(found)} NewsArticle objects, expected one")
-    problems += schema_problems(found[0])
-    return StructuredData(None if problems else found[0], tuple(problems))
+    invalid = schema_problems(found[0])
+    # A valid NewsArticle is compared with the page even when another block is broken.
+    return StructuredData(None if invalid else found[0], tuple(problems + invalid))
 
 
 def image_urls(image: Any) -> list[str]:
