@@ -11,6 +11,7 @@ from .article import Article, ShareBar
 from .footer import Footer
 from .head import PageHead, read_head
 from .menu import Menu
+from .section import StoryList
 from .widgets import Darkroom, Sidebar, TopFive, TopTen, Trending
 
 
@@ -133,3 +134,15 @@ class ArticlePage(BasePage):
     @property
     def darkroom(self) -> Darkroom:
         return self.sidebar.darkroom
+
+
+class ListPage(BasePage):
+    """A list page: a section or sub-section, the home page's latest news, search results."""
+
+    @property
+    def list_title(self):
+        return self.page.locator(".list_main > .list_title").first
+
+    @property
+    def stories(self) -> StoryList:
+        return StoryList(self.page)
