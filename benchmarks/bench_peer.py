@@ -229,7 +229,7 @@ def visual_captures(settings) -> list[tuple[Path, Path]]:
     from regress.checks import load_suite_scenario_files
     from regress.model.project import ProjectPaths
     from regress.model.scenario import scenario_files
-    from regress.run.baselines import baseline_path
+    from regress.run.references import baseline_path
 
     ours_root = ProjectPaths(ROOT).baselines / "demo"
     captures, missing = [], []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 
@@ -59,6 +60,13 @@ class CheckKind:
     assertions: Optional[Callable[[Mapping[str, Any], str], list[str]]] = None
     # Why a check does not run on a target (options, the scenario's settings, the Target), or None.
     skip_reason: Optional[Callable[[Mapping[str, Any], Mapping[str, Any], Any], Optional[str]]] = None
+    # The reference files one item compares with (Scenario, Check, viewport, the target's baselines
+    # folder, the browser's name): the stale-reference report, prune and the baselines digest
+    # know them by this. None: the kind keeps no reference.
+    references: Optional[Callable[[Any, Any, str, Path, str], Sequence[Path]]] = None
+
+    def reference_files(self, scenario, check, viewport: str, root: Path, browser: str) -> list[Path]:
+        return list(self.references(scenario, check, viewport, root, browser)) if self.references else []
 
     def skipped_on(self, options: Mapping[str, Any], settings: Mapping[str, Any], target) -> Optional[str]:
         return self.skip_reason(options, settings, target) if self.skip_reason else None

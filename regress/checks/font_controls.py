@@ -5,8 +5,6 @@ from pages.article import font_px
 
 from . import CheckKind, Problems, register
 
-# Components whose font size must not follow the article body's.
-BYSTANDERS = ("article.headline", "article.sub_headline", "article.byline", "top_ten.items", "footer.imprint")
 TOLERANCE_PX = 0.01
 
 
@@ -44,7 +42,9 @@ def _run(ctx, options, problems: Problems) -> None:
     site = ctx.open()
     article = site.article
 
-    present = [name for name in BYSTANDERS if ctx.locate(site, name).count()]
+    # Components whose font size must not follow the body's: the site's, named in its settings
+    # (font_controls.bystanders) or the check's; the page's that this viewport shows.
+    present = [name for name in cfg["bystanders"] if ctx.locate(site, name).count()]
 
     def bystander_sizes():
         return {name: font_px(ctx.locate(site, name)) for name in present}
@@ -91,11 +91,13 @@ def _run(ctx, options, problems: Problems) -> None:
 
 
 def _options():
-    from ..model.schema import Field
+    from ..model.schema import ComponentList, Field
 
     return {
-        name: Field(float, doc=f"override of font_controls.{name} in the site settings", min=1)
-        for name in ("default_px", "step_px", "min_px", "max_px")
+        **{name: Field(float, doc=f"override of font_controls.{name} in the site settings", min=1)
+           for name in ("default_px", "step_px", "min_px", "max_px")},
+        "bystanders": ComponentList(min=1, doc="components whose font size must not follow the body's; "
+                                               "default font_controls.bystanders"),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..browser.geometry import EDGES, measure, relation_problem
 from . import CheckKind, Problems, register
 from ..model.schema import (ComponentList, ComponentName, CountRange, Field, ListOf, MapOf, Nested, Range,
-                      ViewportList, ranges_in_px)
+                      ViewportList)
 
 RELATIONS = ("above", "below", "left_of", "right_of", "inside", "aligned", "width", "height")
 
@@ -77,17 +77,17 @@ def _relation_problems(rel, box_of, width, height):
         return [f"{a_name} {kind} {b_name or ''}: {a_name} is not visible".rstrip()]
     if kind in ("width", "height"):
         extent = width if kind == "width" else height
-        low, high = ranges_in_px(rel["range"], extent)
+        low, high = rel["range"].resolve(extent)
         value = a.w if kind == "width" else a.h
-        if (low is not None and value < low - 0.5) or (high is not None and value > high + 0.5):
-            return [f"{a_name} {kind} is {value:.0f} px, expected {low:.0f}..{high if high is None else round(high)} px; box {a}"]
+        if value < low - 0.5 or (high is not None and value > high + 0.5):
+            return [f"{a_name} {kind} is {value:.0f} px, expected {low:.0f}..{'∞' if high is None else round(high)} px; box {a}"]
         return []
     b = box_of(b_name).box
     if b is None:
         return [f"{a_name} {kind} {b_name}: {b_name} is not visible"]
     problem = relation_problem(
         a, kind, b,
-        gap=ranges_in_px(rel["gap"], width) if rel.get("gap") is not None else None,
+        gap=rel["gap"].resolve(width) if rel.get("gap") is not None else None,
         edge=rel.get("edge"),
         tolerance=rel.get("tolerance", 1.0),
     )

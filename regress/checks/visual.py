@@ -1,30 +1,60 @@
-"""visual: a stable capture of the page or one component, diffed against its baseline."""
+"""visual: a stable capture of the page or one component, diffed against its baseline.
+
+The steps: capture (:func:`_capture`), decide by the update policy
+(:func:`regress.run.references.decide`), write or save through
+:class:`regress.run.references.Reference`, and, for a failure, attribute the changed
+pixels to the named components of ``visual.report_components`` (:func:`_changed_components`).
+"""
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
 from ..browser.capture import CaptureSpec, UnsettledCapture, broken_image_problem, broken_images, stable_screenshot
 from ..browser.geometry import measure
-from ..engines.diff import compare_pngs
-from ..run import baselines
-from ..run.record import VisualRecord
+from ..engines.diff import DiffResult, compare_pngs
+from ..run.references import Reference, UpdateMode, Verdict, baseline_path, must_compare
 from . import CheckFailure, CheckKind, register
 
 
 MATCHES = "visual"  # the item's one assertion: the capture matches its baseline within budget
-REPORTED_COMPONENTS = ("menu", "trending", "article.headline", "article.dates", "share_bar", "article.photo",
-                       "article.sub_headline", "article.byline", "article.body", "top_ten", "top_five",
-                       "darkroom", "footer")
+
+
+@dataclass
+class Comparison:
+    """A capture against its baseline: whether it matches, and the diff when it was decoded."""
+    matches: bool
+    result: DiffResult | None = None  # None: equal bytes, or an unreadable baseline
+    unreadable: str | None = None  # why the baseline could not be decoded
 
 
 def run(ctx, options) -> None:
     visual = {**ctx.settings["visual"], **options}
     page, site = ctx.settled_page(ctx.capture_clock(visual["clock"]))
-    _compare(ctx, options, visual, page, site)
+    component = options.get("component", "page")
+    target = _target(ctx, site, page, component)
+    reference = Reference(baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, ctx.browser_name,
+                                        root=ctx.baselines_dir),
+                          ctx.artifacts_dir, ctx.notes, ctx.project_root, component)
+    mode = UpdateMode.of(ctx.update_baselines)
+    actual = _capture(ctx, page, site, target, options, visual, reference if mode is UpdateMode.COMPARE else None)
+    comparison = _compare(reference, actual, visual) if must_compare(mode, reference.exists) else None
+    verdict = reference.settle(mode, actual, comparison.matches if comparison else None)
+    if verdict is Verdict.FAIL_MISSING:
+        reference.save_failure(actual)
+        raise CheckFailure(f"no baseline {reference.shown()}; the capture was saved as "
+                           f"{reference.shown(reference.record.actual)}. "
+                           "Review it, then write baselines with --update-baselines=missing", [MATCHES])
+    if verdict is Verdict.FAIL_CHANGED:
+        _fail_changed(ctx, site, target, reference, actual, comparison, visual)
+
+
+def references(scenario, check, viewport: str, root, browser: str) -> list:
+    """The item's one reference: its baseline PNG."""
+    return [baseline_path(scenario.name, check.name, viewport, browser, root=root)]
 
 
 def skip_reason(options, settings, target) -> str | None:
@@ -34,8 +64,8 @@ def skip_reason(options, settings, target) -> str | None:
     return f"on live targets {component} is not compared by pixels: {why}" if why and not target.pinned else None
 
 
-def _compare(ctx, options, visual, page, site) -> None:
-    component = options.get("component", "page")
+def _target(ctx, site, page, component: str):
+    """The component's one element (None: the page), failing on none, several, or a broken image."""
     target = None if component == "page" else ctx.locate(site, component)
     if target is not None and target.count() != 1:
         raise CheckFailure(f"{component}: {target.count()} elements match; a visual check needs exactly one", [MATCHES])
@@ -43,6 +73,12 @@ def _compare(ctx, options, visual, page, site) -> None:
     broken = broken_images(target if target is not None else page.locator("html"))
     if broken:
         raise CheckFailure("\n".join(broken_image_problem(src) for src in broken), [MATCHES])
+    return target
+
+
+def _capture(ctx, page, site, target, options, visual, reference: Reference | None) -> bytes:
+    """The stable capture. With ``reference`` (comparing), a capture that matches it ends the
+    settling early: the same PNG bytes are the same pixels, so most of a green run decodes nothing."""
     live = visual["live"] if ctx.live else {"mask": [], "mask_text": []}  # what is news on a live target
     spec = CaptureSpec(
         full_page=options.get("full_page", True),
@@ -51,64 +87,25 @@ def _compare(ctx, options, visual, page, site) -> None:
         text_masks=tuple(ctx.locate(site, name) for name in live["mask_text"]),
         tries=visual["settle_tries"],
     )
-    baseline = baselines.baseline_path(ctx.scenario.name, ctx.check.name, ctx.viewport, ctx.browser_name,
-                                       root=ctx.baselines_dir)
-    mode = ctx.update_baselines
     matcher = None
-    # The same PNG bytes are the same pixels: most captures of a green run need no decoding.
-    expected_bytes = baseline.read_bytes() if baseline.exists() else None
-    if mode is None and expected_bytes is not None:
+    if reference is not None and reference.exists:
         def matcher(png: bytes) -> bool:
-            if png == expected_bytes:
-                return True
-            try:
-                result = compare_pngs(baseline, png, threshold=visual["threshold"], want_diff_image=False)
-            except ValueError:
-                return False
-            return result.size_mismatch is None and not _over_budget(result, visual)[0]
+            return png == reference.expected or _compare(reference, png, visual, want_diff_image=False).matches
     try:
-        actual = stable_screenshot(page, target, spec, matches_expected=matcher)
+        return stable_screenshot(page, target, spec, matches_expected=matcher)
     except UnsettledCapture as err:
         raise CheckFailure(str(err), [MATCHES]) from None
-    artifacts = ctx.artifacts_dir
-    record = ctx.notes.visual = VisualRecord(baseline=str(baseline), component=component)
 
-    if expected_bytes is None:  # no baseline yet
-        if mode in ("missing", "changed", "all"):
-            _write(ctx, baseline, actual, "new")
-            return
-        record.actual = _save(artifacts / "actual.png", actual)
-        raise CheckFailure(f"no baseline {_rel(ctx, baseline)}; the capture was saved as {_rel(ctx, artifacts / 'actual.png')}. "
-                           "Review it, then write baselines with --update-baselines=missing", [MATCHES])
-    if mode == "all":
-        _write(ctx, baseline, actual, "replaced")
-        return
-    if actual == expected_bytes:
-        return
+
+def _compare(reference: Reference, actual: bytes, visual, *, want_diff_image: bool = True) -> Comparison:
+    if actual == reference.expected:
+        return Comparison(matches=True)
     try:
-        result = compare_pngs(baseline, actual, threshold=visual["threshold"], include_aa=False)
+        result = compare_pngs(reference.expected, actual, threshold=visual["threshold"], include_aa=False,
+                              want_diff_image=want_diff_image)
     except ValueError as err:
-        raise CheckFailure(f"baseline {_rel(ctx, baseline)} is unreadable ({err}); rewrite it with --update-baselines=changed") from None
-    over_budget, allowed = _over_budget(result, visual)
-    if not over_budget and result.size_mismatch is None:
-        return
-    if mode == "changed":
-        _write(ctx, baseline, actual, "replaced")
-        return
-    record.expected = _save(artifacts / "expected.png", expected_bytes)
-    record.actual = _save(artifacts / "actual.png", actual)
-    record.diff = _save(artifacts / "diff.png", _png(result.diff_image))
-    record.diff_pixels = result.diff_pixels
-    record.ratio = result.ratio
-    record.boxes = _changed_components(ctx, site, result.diff_image, target)
-    where = f"diff image {_rel(ctx, artifacts / 'diff.png')}"
-    if result.size_mismatch:
-        (w1, h1), (w2, h2) = result.size_mismatch
-        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({_rel(ctx, baseline)}; "
-                           f"{result.diff_pixels} pixels differ on the padded pair); {where}", [MATCHES])
-    raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
-                       f"allowed {allowed}; threshold {visual['threshold']}; baseline {_rel(ctx, baseline)}; {where}",
-                       [MATCHES])
+        return Comparison(matches=False, unreadable=str(err))
+    return Comparison(matches=result.size_mismatch is None and not _over_budget(result, visual)[0], result=result)
 
 
 def _over_budget(result, visual) -> tuple[bool, str]:
@@ -118,49 +115,47 @@ def _over_budget(result, visual) -> tuple[bool, str]:
     return result.diff_pixels > budget, f"max_diff_pixels {budget}"
 
 
-def _changed_components(ctx, site, diff_image, target) -> list[str]:
-    """Which named components the changed pixels fall in (for the report)."""
-    if diff_image is None:
-        return []
-    red = (diff_image[..., 0] == 255) & (diff_image[..., 1] == 0) & (diff_image[..., 2] == 0)
-    ys, xs = np.nonzero(red)
+def _fail_changed(ctx, site, target, reference: Reference, actual: bytes, comparison: Comparison, visual) -> None:
+    """Save expected, actual and diff, name the changed components, and fail saying how much changed."""
+    if comparison.unreadable is not None:
+        raise CheckFailure(f"baseline {reference.shown()} is unreadable ({comparison.unreadable}); "
+                           "rewrite it with --update-baselines=changed")
+    result = comparison.result
+    record = reference.save_failure(actual, diff_png=_png(result.diff_image))
+    record.diff_pixels, record.ratio = result.diff_pixels, result.ratio
+    # the diff's own mask of counted pixels: no colour of the diff image matters
+    record.boxes = _changed_components(ctx, site, result.mask, target, visual["report_components"])
+    where = f"diff image {reference.shown(record.diff)}"
+    if result.size_mismatch:
+        (w1, h1), (w2, h2) = result.size_mismatch
+        raise CheckFailure(f"size changed: baseline is {w1}x{h1}, capture is {w2}x{h2} ({reference.shown()}; "
+                           f"{result.diff_pixels} pixels differ on the padded pair); {where}", [MATCHES])
+    raise CheckFailure(f"{result.diff_pixels} pixels differ ({result.ratio:.4%} of {result.total_pixels}), "
+                       f"allowed {_over_budget(result, visual)[1]}; threshold {visual['threshold']}; "
+                       f"baseline {reference.shown()}; {where}", [MATCHES])
+
+
+def _changed_components(ctx, site, mask: np.ndarray, target, names) -> list[str]:
+    """Which of the named components the changed pixels fall in (for the report)."""
+    ys, xs = np.nonzero(mask)
     if not len(xs):
         return []
     # Diff pixels are relative to the capture; component boxes to the document.
     origin = measure(target).box if target is not None else None
     xs = xs + (origin.x if origin else 0)
     ys = ys + (origin.y if origin else 0)
-    names = []
-    for name in REPORTED_COMPONENTS:
+    found = []
+    for name in names:
         box = measure(ctx.locate(site, name)).box
         if box and ((xs >= box.x) & (xs < box.right) & (ys >= box.y) & (ys < box.bottom)).any():
-            names.append(name)
-    return names
-
-
-def _write(ctx, baseline: Path, data: bytes, how: str) -> None:
-    baselines.write_atomic(baseline, data)
-    ctx.notes.baselines_written.append(f"{how} {_rel(ctx, baseline)}")
-
-
-def _save(path: Path, data: bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return str(path)
+            found.append(name)
+    return found
 
 
 def _png(rgba) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _rel(ctx, path: Path) -> str:
-    """A path as the user reads it: relative to the project when it is inside."""
-    try:
-        return str(Path(path).resolve().relative_to(ctx.project_root.resolve()))
-    except (ValueError, AttributeError):
-        return str(path)
 
 
 def _options():
@@ -178,4 +173,5 @@ def _options():
     }
 
 
-register(CheckKind(name="visual", run=run, options=_options(), description=__doc__, skip_reason=skip_reason))
+register(CheckKind(name="visual", run=run, options=_options(), description=__doc__, skip_reason=skip_reason,
+                   references=references))

@@ -45,6 +45,11 @@ here, 6 and 32896 in JS 7.2.0 by default).
 
 Only mechanics live here; deciding whether a diff is a failure is the caller's job.
 
+Inputs are uint8 RGBA or RGB arrays in any memory layout (read-only, sliced,
+strided); they are copied only when the kernel cannot read them as they are
+(RGB, non-contiguous, not word-aligned).  Every result carries ``mask``, the
+counted pixels, so a caller need not read them back from the diff image's colours.
+
 Semantics carried over from the reference on purpose:
 
 * Two pixels whose RGBA values are identical have delta 0. Otherwise both are
@@ -109,12 +114,23 @@ class DiffResult:
     ``size_mismatch`` is ``((w1, h1), (w2, h2))`` when :func:`compare_pngs` was
     given images of different sizes (both padded with transparent pixels to the
     larger extent before comparing), else None.
+
+    ``mask`` is an HxW bool array, True exactly at the pixels counted in
+    ``diff_pixels`` (so ``mask.sum() == diff_pixels``): anti-aliased pixels are
+    not in it unless ``include_aa`` counted them, and it does not depend on the
+    drawing options (``diff_color``, ``diff_color_alt``, ``diff_mask``,
+    ``want_diff_image``).  On a size mismatch it covers the padded extent, as
+    ``diff_image`` and ``diff_pixels`` do.  Every result of :func:`compare_arrays`
+    and :func:`compare_pngs` has one; None only where a caller builds a
+    DiffResult without it.  (Not to be confused with the ``diff_mask`` option,
+    which draws the diff image on a transparent background.)
     """
 
     diff_pixels: int
     total_pixels: int
     diff_image: np.ndarray | None = field(default=None, repr=False)
     size_mismatch: tuple[tuple[int, int], tuple[int, int]] | None = None
+    mask: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def ratio(self) -> float:
@@ -186,20 +202,40 @@ def _options(
     )
 
 
+#: what :func:`compare_arrays` accepts, for its error messages
+_VALID_ARRAY = "a numpy uint8 array of shape (height, width, 4) RGBA or (height, width, 3) RGB"
+
+
 def _check_array(name: str, arr: object) -> np.ndarray:
+    """``arr`` as a C-contiguous HxWx4 uint8 RGBA array whose words are aligned.
+
+    Copies only when it must: an RGBA array that already is one (read-only ones,
+    such as ``np.asarray(Image.open(path))``, included: no engine writes to its
+    inputs) is used as it is.  An RGB array gets an opaque alpha channel; a
+    non-contiguous RGBA array (a slice, a strided view) or one not aligned to 4
+    bytes (the kernel reads RGBA words) is copied.
+    """
     if not isinstance(arr, np.ndarray):
-        raise ValueError(f"{name} must be a numpy array, got {type(arr).__name__}")
+        raise ValueError(f"{name} must be {_VALID_ARRAY}, got {type(arr).__name__}")
     if arr.dtype != np.uint8:
-        raise ValueError(f"{name} must have dtype uint8, got {arr.dtype}")
-    if arr.ndim != 3 or arr.shape[2] != 4:
-        raise ValueError(f"{name} must have shape (height, width, 4) RGBA, got {arr.shape}")
-    return np.ascontiguousarray(arr)
+        raise ValueError(f"{name} must be {_VALID_ARRAY}, got dtype {arr.dtype}")
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        raise ValueError(f"{name} must be {_VALID_ARRAY}, got shape {arr.shape}"
+                         " (decode other image modes with load_rgba or Image.convert('RGBA'))")
+    if arr.shape[2] == 3:
+        rgba = np.empty(arr.shape[:2] + (4,), dtype=np.uint8)
+        rgba[..., :3] = arr
+        rgba[..., 3] = 255
+        return rgba
+    if not arr.flags.c_contiguous or arr.ctypes.data % 4:
+        return np.array(arr, dtype=np.uint8, order="C")  # fresh memory: contiguous and aligned
+    return arr
 
 
 def _check_pair(a: object, b: object) -> tuple[np.ndarray, np.ndarray]:
     a = _check_array("a", a)
     b = _check_array("b", b)
-    if a.shape != b.shape:
+    if a.shape != b.shape:  # both RGBA now: an RGB a and an RGBA b of one size match
         raise ValueError(
             f"image sizes do not match: a is {a.shape[1]}x{a.shape[0]}, "
             f"b is {b.shape[1]}x{b.shape[0]} (width x height)"
@@ -322,7 +358,13 @@ def compare_arrays(
     diff_mask: bool = False,
     want_diff_image: bool = True,
 ) -> DiffResult:
-    """Compare two HxWx4 uint8 RGBA arrays of equal shape, pixelmatch-style.
+    """Compare two images of equal size, pixelmatch-style.
+
+    ``a`` and ``b`` are numpy uint8 arrays of shape (height, width, 4) RGBA or
+    (height, width, 3) RGB (taken as opaque); read-only, non-contiguous and
+    strided arrays are accepted (``np.asarray(Image.open(path))`` of an RGB or
+    RGBA image works as it is).  An array that is already C-contiguous RGBA is
+    not copied; the result's ``mask`` and ``diff_image`` are fresh arrays.
 
     ``threshold`` (0..1) is the matching threshold, smaller is more sensitive.
     ``include_aa=True`` counts anti-aliased pixels as differences (disables AA
@@ -330,7 +372,9 @@ def compare_arrays(
     image.  ``diff_color_alt`` (mapbox/pixelmatch's ``diffColorAlt``), if given,
     colours differing pixels that are darker in ``b`` than in ``a``; None keeps the
     reference behaviour.  ``diff_mask`` draws only differing pixels, on a
-    transparent background.  Raises ValueError for bad shapes, dtypes or options.
+    transparent background.  Raises ValueError naming the argument for anything
+    else (not an array, another dtype or shape, sizes that differ) and for bad
+    options.
     """
     opts = _options(
         threshold=threshold,
@@ -431,6 +475,7 @@ def _compare_fast(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
         out = np.zeros(total, np.uint32) if opts.diff_mask else np.empty(total, np.uint32)
     else:
         out = np.empty(0, np.uint32)
+    changed = np.zeros(total, np.bool_)  # calloc'd: only the pages of counted pixels are touched
     alt = opts.diff_color_alt
     count = _fast_module.diff_kernel(
         a.reshape(-1).view(np.uint32),
@@ -447,27 +492,33 @@ def _compare_fast(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
         _packed(alt if alt is not None else opts.diff_color),
         alt is not None,
         out,
+        changed,
     )
     image = out.view(np.uint8).reshape(height, width, 4) if draw else None
-    return DiffResult(diff_pixels=int(count), total_pixels=total, diff_image=image)
+    return DiffResult(diff_pixels=int(count), total_pixels=total, diff_image=image,
+                      mask=changed.reshape(height, width))
 
 
-def _compare_numpy(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
-    """The reference: the vectorised numpy port (and the fallback of the kernel)."""
-    height, width = a.shape[:2]
-    total = width * height
-    flat_a = a.reshape(-1, 4)
-    flat_b = b.reshape(-1, 4)
+@dataclass(frozen=True)
+class _Classified:
+    """The numpy port's verdicts, as flat pixel indices."""
+
+    diffs: np.ndarray  # counted as differing, in index order
+    darker_in_b: np.ndarray  # per entry of diffs: darker in b than in a
+    antialiased: np.ndarray  # differing, but anti-aliasing (not counted)
+
+
+def _classify_numpy(flat_a: np.ndarray, flat_b: np.ndarray, width: int, height: int,
+                    opts: _Options) -> _Classified:
+    """Which pixels differ, and which of those are anti-aliasing, chunk by chunk."""
     packed_a = flat_a.view(np.uint32).reshape(-1)
     packed_b = flat_b.view(np.uint32).reshape(-1)
-
     max_delta = MAX_YIQ_DELTA * opts.threshold * opts.threshold
-
     # identical RGBA -> delta 0 -> never a difference: only look at the rest
     changed = np.flatnonzero(packed_a != packed_b)
-    diff_parts: list[np.ndarray] = []
-    alt_parts: list[np.ndarray] = []
-    aa_parts: list[np.ndarray] = []
+    diff_parts: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
+    alt_parts: list[np.ndarray] = [np.empty(0, dtype=bool)]
+    aa_parts: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
     for start in range(0, changed.size, _CHUNK):
         idx = changed[start : start + _CHUNK]
         y1, i1, q1 = _blended_yiq(flat_a[idx])
@@ -489,26 +540,34 @@ def _compare_numpy(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
             darker_in_b = darker_in_b[~is_aa]
         diff_parts.append(cand)
         alt_parts.append(darker_in_b)
+    return _Classified(np.concatenate(diff_parts), np.concatenate(alt_parts), np.concatenate(aa_parts))
 
-    diffs = np.concatenate(diff_parts) if diff_parts else np.empty(0, dtype=np.intp)
-    n_diff = int(diffs.size)
 
-    image = None
-    if opts.want_diff_image:
-        out = np.zeros((total, 4), dtype=np.uint8)
-        if not opts.diff_mask:
-            out[:, :3] = _gray(a, opts.alpha)[:, None]
-            out[:, 3] = 255
-            if aa_parts:
-                out[np.concatenate(aa_parts)] = (*opts.aa_color, 255)
-        if opts.diff_color_alt is None or n_diff == 0:
-            out[diffs] = (*opts.diff_color, 255)
-        else:
-            alt = np.concatenate(alt_parts)
-            out[diffs[~alt]] = (*opts.diff_color, 255)
-            out[diffs[alt]] = (*opts.diff_color_alt, 255)
-        image = out.reshape(height, width, 4)
-    return DiffResult(diff_pixels=n_diff, total_pixels=total, diff_image=image)
+def _draw_numpy(a: np.ndarray, found: _Classified, opts: _Options) -> np.ndarray:
+    """The diff image (HxWx4) of the numpy port's verdicts."""
+    height, width = a.shape[:2]
+    out = np.zeros((width * height, 4), dtype=np.uint8)
+    if not opts.diff_mask:
+        out[:, :3] = _gray(a, opts.alpha)[:, None]
+        out[:, 3] = 255
+        out[found.antialiased] = (*opts.aa_color, 255)
+    if opts.diff_color_alt is None:
+        out[found.diffs] = (*opts.diff_color, 255)
+    else:
+        out[found.diffs[~found.darker_in_b]] = (*opts.diff_color, 255)
+        out[found.diffs[found.darker_in_b]] = (*opts.diff_color_alt, 255)
+    return out.reshape(height, width, 4)
+
+
+def _compare_numpy(a: np.ndarray, b: np.ndarray, opts: _Options) -> DiffResult:
+    """The reference: the vectorised numpy port (and the fallback of the kernel)."""
+    height, width = a.shape[:2]
+    found = _classify_numpy(a.reshape(-1, 4), b.reshape(-1, 4), width, height, opts)
+    mask = np.zeros(width * height, dtype=bool)
+    mask[found.diffs] = True
+    image = _draw_numpy(a, found, opts) if opts.want_diff_image else None
+    return DiffResult(diff_pixels=int(found.diffs.size), total_pixels=width * height,
+                      diff_image=image, mask=mask.reshape(height, width))
 
 
 def _is_bytes(source: object) -> bool:
@@ -596,7 +655,8 @@ def compare_pngs(a: ImageSource, b: ImageSource, **options) -> DiffResult:
             return _compare(img, img, opts)
         width, height = _probe_size(data_a, name_a)
         image = np.zeros((height, width, 4), dtype=np.uint8) if opts.want_diff_image else None
-        return DiffResult(diff_pixels=0, total_pixels=width * height, diff_image=image)
+        return DiffResult(diff_pixels=0, total_pixels=width * height, diff_image=image,
+                          mask=np.zeros((height, width), dtype=bool))
 
     img_a = _decode(data_a, name_a)
     img_b = _decode(data_b, name_b)
@@ -610,4 +670,5 @@ def compare_pngs(a: ImageSource, b: ImageSource, **options) -> DiffResult:
         total_pixels=result.total_pixels,
         diff_image=result.diff_image,
         size_mismatch=((w1, h1), (w2, h2)),
+        mask=result.mask,  # of the padded extent, as the count and the diff image
     )

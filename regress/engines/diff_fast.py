@@ -30,7 +30,7 @@ core, and a single thread keeps the figures comparable with JS pixelmatch's.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 __all__ = ["diff_kernel"]
 
@@ -215,9 +215,13 @@ def _antialiased(packed, other, x1, y1, width, height):
     )
 
 
-_SIGNATURE = (
-    "int64(uint32[::1], uint32[::1], int64, int64, float64, boolean, boolean, boolean,"
-    " float64[::1], uint32, uint32, uint32, boolean, uint32[::1])"
+# The images are read-only to the kernel: a writable array is accepted for a
+# read-only parameter, not the other way round (np.asarray of a PIL image is read-only).
+_WORDS_IN = types.Array(types.uint32, 1, "C", readonly=True)
+_SIGNATURE = types.int64(
+    _WORDS_IN, _WORDS_IN, types.int64, types.int64, types.float64, types.boolean, types.boolean,
+    types.boolean, types.float64[::1], types.uint32, types.uint32, types.uint32, types.boolean,
+    types.uint32[::1], types.boolean[::1],
 )
 
 
@@ -237,6 +241,7 @@ def diff_kernel(
     alt_bits,
     use_alt,
     out,
+    changed,
 ):
     """Count differing pixels and, if ``draw``, paint ``out``; returns the count.
 
@@ -244,7 +249,8 @@ def diff_kernel(
     the diff image as words.  ``draw_grey`` is ``draw and not diff_mask``: paint
     the grey copy of ``a`` and the anti-aliased pixels; otherwise ``out`` must
     arrive zeroed.  ``factor_lut[A]`` is ``alpha * A / 255`` as the numpy port
-    computes it.
+    computes it.  ``changed`` (one flag per pixel, arriving False) is set True
+    at every counted pixel, whatever is drawn.
     """
     count = 0
     opaque_factor = factor_lut[255]
@@ -303,6 +309,7 @@ def diff_kernel(
                         out[p] = aa_bits
                     continue
             count += 1
+            changed[p] = True
             if draw:
                 out[p] = alt_bits if (use_alt and y1 > y2) else diff_bits
     return count

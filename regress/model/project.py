@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-# Site settings that come with the package: used when a project has no config/site.yaml.
+# The package's generic site settings: what a project's config/site.yaml is laid over
+# (regress.model.scenario.load_settings), and all there is when a project has none.
 PACKAGE_SETTINGS = Path(__file__).resolve().parent / "site.yaml"
 REPORTS_ENV = "REGRESS_REPORTS_DIR"  # a private reports folder (self-tests, soak runs)
 
@@ -46,8 +47,23 @@ class ProjectPaths:
         return self.root / "tests" / "regression"
 
     def shown(self, path: Path) -> str:
-        """A path as the user reads it: relative to the root when it is inside."""
+        """A path as the user reads it: relative to the project root when it is inside."""
+        return shown_path(path, self.root)
+
+
+def shown_path(path: str | os.PathLike, base: str | os.PathLike | None) -> str:
+    """A path as the user reads it: relative to ``base`` when it is inside, else as given.
+
+    The one rule of every message that names a file. ``base`` is the project root for the
+    files the engine makes (baselines, reports), or the invocation folder for files the user
+    named (``Path.cwd()``: a scenario or settings file given on the command line). Compared
+    as written first (a link inside ``base`` stays as the user reads it), then resolved."""
+    if base is None:
+        return str(path)
+    for candidate, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(base))),
+                            (Path(path).resolve(), Path(base).resolve())):
         try:
-            return str(Path(path).resolve().relative_to(self.root.resolve()))
+            return str(candidate.relative_to(root))
         except ValueError:
-            return str(path)
+            pass
+    return str(path)

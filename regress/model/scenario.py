@@ -27,15 +27,16 @@ import copy
 import datetime
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import yaml
 
-from .schema import (ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf, Nested,
-                     ScenarioError, ViewportList, describe_value, format_key)
+from .project import PACKAGE_SETTINGS, shown_path
+from .schema import (MISSING, ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf,
+                     Nested, ScenarioError, ViewportList, describe_value, format_key)
 
 __all__ = ["Check", "Scenario", "ScenarioError", "ScenarioSet", "Settings", "Target", "load_scenarios",
            "load_scenario_files", "load_scenario_set", "load_settings", "SETTINGS_SCHEMA"]
@@ -101,10 +102,12 @@ def _positive(value: float) -> str | None:
 
 # ---------------------------------------------------------------- site settings
 
+# A project's file (config/site.yaml) is laid over the package's generic defaults
+# (regress/model/site.yaml): see load_settings. The package names no site's components.
 SETTINGS_SCHEMA = Nested({
     "site": Nested({
-        "name": Field(str, required=True, min=1),
-        "article_path": Field(str, required=True, check=check_page),
+        "name": Field(str, min=1),
+        "article_path": Field(str, check=check_page, doc="the article the Python tests open"),
         "sensitive_hosts": Field(list[str], default=[],
                                  doc="hosts whose state-changing checks are skipped"),
         "canonical_host": Field(str, min=1, doc="host of the pages' <link rel=canonical> "
@@ -113,7 +116,7 @@ SETTINGS_SCHEMA = Nested({
                                                          "structural tests read"),
         "section_stories": CountRange(default=[1, None], doc="how many stories the list template shows, "
                                                              "e.g. '1..30'"),
-    }, required=True),
+    }, default={"sensitive_hosts": []}),
     "viewports": MapOf(Field(str, check=check_name), Nested({
         "width": Field(int, required=True, min=1),
         "height": Field(int, required=True, min=1),
@@ -123,6 +126,8 @@ SETTINGS_SCHEMA = Nested({
         "step_px": Field(int, required=True, min=1),
         "min_px": Field(int, required=True, min=1),
         "max_px": Field(int, required=True, min=1),
+        "bystanders": Field(list[str], default=[],
+                            doc="components whose font size must not follow the article body's"),
     }, required=True, check=_font_order),
     "links": Nested({
         "max_redirects": Field(int, required=True, min=0),
@@ -135,6 +140,8 @@ SETTINGS_SCHEMA = Nested({
     "print_preview": Nested({
         "pdf_pages": CountRange(required=True, check=_bounded,
                                 doc="page count of the printed PDF, [low, high]"),
+        "hidden": Field(list[str], default=[], doc="components hidden under print media (the chrome)"),
+        "shown": Field(list[str], default=[], doc="components shown under print media (the story)"),
     }, required=True),
     "page_health": Nested({
         "ignore_error_origins": Field(list[str], default=[],
@@ -146,6 +153,10 @@ SETTINGS_SCHEMA = Nested({
         "max_diff_pixels": Field(int, required=True, min=0),
         "clock": Field(str, required=True, check=check_clock),
         "settle_tries": Field(int, required=True, min=1),
+        # Component names, checked when scenarios load.
+        "report_components": Field(list[str], default=[],
+                                   doc="components a failed capture's report names when its changed pixels "
+                                       "fall in them"),
         # What is news on a live target; component names, checked when scenarios load.
         "live": Nested({
             "mask_text": Field(list[str], default=[],
@@ -190,11 +201,18 @@ class Target:
 
 @dataclass(frozen=True)
 class Settings:
-    """Validated site settings: ``raw`` is the normalized nested dict."""
+    """Validated site settings: ``raw`` is the normalized nested dict. ``path`` and ``lines``
+    are the file that was read (the project's, laid over ``defaults``: the package's file)."""
     raw: Mapping[str, Any]
     viewports: dict[str, tuple[int, int]]  # name -> (width, height), declared order
     path: str | None = None
     lines: Mapping[KeyPath, int] = field(default_factory=dict, repr=False)
+    defaults: str | None = None  # the package's defaults under ``path``; None: ``path`` is all
+
+    @property
+    def project_file(self) -> str:
+        """Where a project states its site's settings (for messages that say what to add)."""
+        return self.path if self.defaults and self.path else "config/site.yaml"
 
     @property
     def target_names(self) -> list[str]:
@@ -228,9 +246,28 @@ class Settings:
         return cls(raw=raw, viewports=viewports, path=path, lines=dict(lines or {}))
 
 
-def load_settings(path: str | os.PathLike) -> Settings:
+# A project's settings file states only what differs from the package's defaults.
+_PROJECT_LAYER = Nested(SETTINGS_SCHEMA.fields, partial=True)
+
+
+def load_settings(path: str | os.PathLike,
+                  defaults: str | os.PathLike | None = PACKAGE_SETTINGS) -> Settings:
+    """The settings of ``path`` laid over ``defaults`` (the package's generic file), key by key:
+    a section's keys merge into the defaults' section, and a value that is a list or a mapping
+    of free names (viewports, targets, visual.live.skip) replaces the defaults' whole. The
+    merged settings are validated as a whole, errors naming ``path``'s lines. ``defaults=None``
+    (or ``path`` being the defaults' file) reads ``path`` alone, which must then be complete."""
+    if defaults is None or Path(path).resolve() == Path(defaults).resolve():
+        data, lines, shown = _read_yaml(path)
+        return Settings.from_mapping(data, shown, lines)
+    base = load_settings(defaults, None)
     data, lines, shown = _read_yaml(path)
-    return Settings.from_mapping(data, shown, lines)
+    ctx = Context(file=shown, lines=lines)
+    if not isinstance(data, dict):
+        raise ctx.error((), f"settings must be a mapping, got {describe_value(data)}")
+    layer = _PROJECT_LAYER.validate(data, ctx)
+    merged = Settings.from_mapping(SETTINGS_SCHEMA.merge(base.raw, layer), shown, lines)
+    return replace(merged, defaults=base.path)
 
 
 # ---------------------------------------------------------------- discovery
@@ -312,6 +349,7 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
     doc = _FILE.validate(data, ctx)
     defaults = dict(doc.get("defaults", {}))
     file_viewports = tuple(defaults.pop("viewports", None) or settings.viewports)
+    _check_components(defaults, ctx, ("defaults",))
     file_settings = _overlay(settings.raw, defaults, ctx, ("defaults",))
 
     scenarios: list[Scenario] = []
@@ -324,8 +362,11 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
                             f"(first at line {first_at[s['name']]})")
         first_at[s["name"]] = ctx.line(at)
         viewports = tuple(s.get("viewports") or file_viewports)
+        _check_components(s.get("settings", {}), ctx, at + ("settings",))
         merged = _overlay(file_settings, s.get("settings", {}), ctx, at + ("settings",))
         checks = _load_checks(s["checks"], ctx, at + ("checks",), kinds, viewports)
+        for j, check in enumerate(checks):
+            _check_needed_components(check, kinds[check.kind], settings, merged, ctx, at + ("checks", j))
         scenarios.append(Scenario(s["name"], s["page"], viewports, checks, shown,
                                   ctx.line(at), copy.deepcopy(merged)))
     return scenarios
@@ -383,15 +424,49 @@ def load_scenario_files(paths: Iterable[str | os.PathLike], settings: Settings, 
     return load_scenario_set(paths, settings, kinds=kinds, components=components).all()
 
 
-_LIVE_COMPONENTS = Nested({
-    "mask_text": ComponentList(), "mask": ComponentList(), "skip": MapOf(ComponentName(), Field(str, min=1)),
-})
+# The settings that name components, checked against the page objects' names when scenarios
+# load (the settings layer knows no page objects). A list at `<kind>.<option>` is what a check of
+# that kind looks at when it does not give that option itself: it must name something then.
+COMPONENT_SETTINGS: dict[KeyPath, Field] = {
+    ("font_controls", "bystanders"): ComponentList(),
+    ("print_preview", "hidden"): ComponentList(),
+    ("print_preview", "shown"): ComponentList(),
+    ("visual", "report_components"): ComponentList(),
+    ("visual", "live", "mask_text"): ComponentList(),
+    ("visual", "live", "mask"): ComponentList(),
+    ("visual", "live", "skip"): MapOf(ComponentName(), Field(str, min=1)),
+}
 
 
 def _check_live_components(settings: Settings, components: Iterable[str]) -> None:
-    """visual.live names components: checked against the page objects' names, in the settings file."""
+    """The site settings' component names, checked with the settings file's lines."""
     ctx = Context(file=settings.path, lines=settings.lines, components=frozenset(components))
-    _LIVE_COMPONENTS.validate(dict(settings.raw["visual"]["live"]), ctx, ("visual", "live"))
+    _check_components(settings.raw, ctx, ())
+
+
+def _check_components(layer: Mapping[str, Any], ctx: Context, at: KeyPath) -> None:
+    """The component names of a settings mapping (complete, or a scenario's overlay at ``at``)."""
+    for path, schema in COMPONENT_SETTINGS.items():
+        value: Any = layer
+        for key in path:
+            value = value.get(key, MISSING) if isinstance(value, dict) else MISSING
+        if value is not MISSING:
+            schema.validate(value, ctx, at + path)
+
+
+def _check_needed_components(check: Check, kind: Any, settings: Settings, merged: Mapping[str, Any],
+                             ctx: Context, at: KeyPath) -> None:
+    """A check of nothing always passes: a component list the check looks at must name one."""
+    options = kind.options.fields if isinstance(kind.options, Nested) else kind.options
+    for path in COMPONENT_SETTINGS:
+        if len(path) != 2 or path[0] != kind.name or path[1] not in options:
+            continue
+        section, key = path
+        if not check.options.get(key) and not merged[section][key]:
+            what = SETTINGS_SCHEMA.fields[section].fields[key].doc
+            raise ctx.error(at, f"a {kind.name} check needs the components it looks at: the site settings list "
+                            f"none under {section}.{key} ({what}); list them there in {settings.project_file}, "
+                            f"or give this check '{key}: [...]'", valid=ctx.components)
 
 
 def _overlay(base: Mapping[str, Any], overlay: Mapping[str, Any], ctx: Context,
@@ -475,14 +550,9 @@ def _read_yaml(path: str | os.PathLike) -> tuple[Any, dict[KeyPath, int], str]:
 
 
 def _shown_path(path: str | os.PathLike) -> str:
-    """Paths in messages are relative to the working directory when under it."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            pass
-    return str(path)
+    """A scenario or settings file is named as the user gave it: relative to the folder they
+    work in (the invocation folder), where the engine's own files are the project root's."""
+    return shown_path(path, Path.cwd())
 
 
 def _yaml_error(e: yaml.MarkedYAMLError, shown: str) -> ScenarioError:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import math
 import re
 import typing
 from dataclasses import dataclass, field, replace
@@ -387,14 +386,16 @@ class Span(NamedTuple):
     lo: Length | None
     hi: Length | None
 
-    def resolve(self, viewport_px: float) -> tuple[float, float]:
-        """Bounds in px, given the viewport width (for widths) or height (for heights)."""
+    def resolve(self, viewport_px: float) -> tuple[float, float | None]:
+        """``(low, high)`` in px, given the viewport width (for widths and gaps) or
+        height (for heights): the one range-to-px of the package.  An open lower end
+        is 0, an open upper end None (as CountRange's and the geometry's)."""
         return (self.lo.px(viewport_px) if self.lo else 0.0,
-                self.hi.px(viewport_px) if self.hi else math.inf)
+                self.hi.px(viewport_px) if self.hi else None)
 
     def contains(self, value_px: float, viewport_px: float) -> bool:
         lo, hi = self.resolve(viewport_px)
-        return lo <= value_px <= hi
+        return lo <= value_px and (hi is None or value_px <= hi)
 
     def __str__(self) -> str:
         if self.lo == self.hi:
@@ -460,14 +461,6 @@ class Range(Field):
                 raise ValueError(value)
             return Span(exact, exact)
         raise ValueError(value)
-
-
-def ranges_in_px(span: Any, extent: float) -> tuple[float, float | None]:
-    """``(low, high)`` px of a Range value for a viewport dimension; an open
-    lower end is 0, an open upper end None."""
-    if not isinstance(span, Span):
-        span = Range().validate(span, Context())
-    return (span.lo.px(extent) if span.lo else 0.0, span.hi.px(extent) if span.hi else None)
 
 
 class CountRange(Field):

@@ -10,8 +10,10 @@ import pytest
 from demo_site.content import NEWS_DAYS  # the days the bundled demo site serves
 
 from ..model.project import ProjectPaths
+from ..run.references import UpdateMode
 
-UPDATE_MODES = ("missing", "changed", "all")
+# The update modes a user names: every mode of the policy but comparing (no option).
+UPDATE_MODES = tuple(mode.value for mode in UpdateMode if mode is not UpdateMode.COMPARE)
 RETRACE_MODES = ("rerun", "off")
 
 

@@ -25,7 +25,7 @@ from ..checks import kinds
 from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
-from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RunRecord
+from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RecordLockError, RunRecord, record_lock
 from ..run.summary import write_summary
 from .private_api import start_junitxml
 from .state import SessionState, notes_of, session_state
@@ -111,9 +111,12 @@ def browser_names(config: pytest.Config) -> list[str]:
 
 
 def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
+    """Reference files of the target's baselines folder, of any format, that no check of the
+    scenarios declares (``CheckKind.reference_files``) for any of ``browsers``."""
     from ..model.scenario import ScenarioError
 
     root = state.baselines_dir
+    registered = kinds()
     used = set()
     try:
         scenarios = state.scenarios().all()
@@ -121,11 +124,11 @@ def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
         return []  # the collection error already says what is wrong
     for scenario in scenarios:
         for check in scenario.checks:
-            if check.kind == "visual":
-                for viewport in check.viewports:
-                    for browser in browsers:
-                        used.add(baselines.baseline_path(scenario.name, check.name, viewport, browser, root=root))
-    return sorted(baselines.all_baselines(root) - used)
+            for viewport in check.viewports:
+                for browser in browsers:
+                    used.update(p.resolve() for p in registered[check.kind].reference_files(
+                        scenario, check, viewport, root, browser))
+    return sorted(baselines.all_references(root) - used)
 
 
 # --- the report plugin (controller) -------------------------------------------------------
@@ -190,9 +193,17 @@ class ReportPlugin:
         for nodeid, message in self.state.collect_errors:  # those before the run was activated
             self.collection_failed(nodeid, message)
         self.latest.mkdir(parents=True, exist_ok=True)
-        self.run.save(self.latest / RUN_JSON)
+        self._save()
         write_atomic(self.latest / "index.html", render_pending(self.run).encode("utf-8"))
         self._catch_interrupts()
+
+    def _save(self) -> None:
+        """run.json, atomically, under its lock: a review or approve of the last run never interleaves."""
+        try:
+            with record_lock(self.latest):
+                self.run.save(self.latest / RUN_JSON)
+        except RecordLockError as err:
+            raise pytest.UsageError(str(err)) from None
 
     # interruptions: SIGINT and SIGTERM end the session through pytest's KeyboardInterrupt path
     def _catch_interrupts(self) -> None:
@@ -248,8 +259,8 @@ class ReportPlugin:
             entry.message = _message(report)
 
     def _take(self, entry: ItemRecord, notes: ItemNotes) -> None:
-        if notes.visual is not None:
-            entry.visual = notes.visual
+        if notes.reference is not None:
+            entry.reference = notes.reference
         for trace in notes.traces:
             trace = str(Path(self.config.invocation_params.dir) / trace)  # relative to there, or absolute
             if trace not in entry.traces:
@@ -277,7 +288,7 @@ class ReportPlugin:
         self.run.duration = round(finished - self.started, 2)
         self.run.items = list(self.items.values())
         self.run.interrupted = self.interrupted
-        self.run.save(self.latest / RUN_JSON)
+        self._save()
         html = render_report(self.run, self.latest, self.state.options.paths.reports)
         write_atomic(self.latest / "index.html", html.encode("utf-8"))
         write_summary(self.run, self.latest)  # summary.md, for CI's job summary

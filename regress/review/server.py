@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..model.project import shown_path
 from ..run import changes
 from ..run.approve import Refusal, approve_items, localize, read_run, reject_items
 from ..run.html import render_report
@@ -36,7 +37,8 @@ from ..run.record import RunRecord
 HOST = "127.0.0.1"
 MAX_BODY = 256 * 1024
 FILE_FOLDERS = ("artifacts", "traces")
-TYPES = {".png": "image/png", ".zip": "application/zip", ".json": "application/json"}
+TYPES = {".png": "image/png", ".zip": "application/zip", ".json": "application/json",
+         ".yaml": "text/plain; charset=utf-8", ".yml": "text/plain; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
@@ -97,7 +99,7 @@ class Review:
             raise Refusal("say which captures: {\"items\": [node id, ...]} or {\"group\": id}")
         unknown = [i for i in items if i not in reviewable]
         if unknown:
-            raise Refusal(f"not a failed visual item of this run: {unknown[0]}")
+            raise Refusal(f"not a failed item with a reference in this run: {unknown[0]}")
         return items
 
     def decide(self, act: str, body: dict) -> dict:
@@ -139,11 +141,7 @@ class Review:
 
 def baselines_to_commit(project: Path, folder: Path) -> list[str]:
     """``git diff --stat`` of the baselines folder, and its new (untracked) files."""
-    shown = str(folder)
-    try:
-        shown = str(folder.resolve().relative_to(project.resolve()))
-    except ValueError:
-        pass
+    shown = shown_path(folder, project)
     try:
         stat = subprocess.run(["git", "-C", str(project), "diff", "--stat", "--", shown],
                               capture_output=True, text=True, timeout=30)

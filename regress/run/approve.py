@@ -1,12 +1,15 @@
-"""Decisions on a run's failed visual captures: approve (promote to baselines) and reject.
+"""Decisions on a run's failed references: approve (promote to baselines) and reject.
+
+A reference is any file a check kind compares with (a PNG capture, a YAML or JSON
+reference): approving writes the item's actual file over its reference, whatever its format.
 
 ``regress approve [-k EXPR]``, ``regress reject -k EXPR`` and the review server
 (``regress review``) all decide through :func:`approve_items` and
 :func:`reject_items`, so they share one set of refusals and one way of writing.
 
 Works from the run record (``reports/latest/run.json``, or the folder of a
-downloaded CI artifact with ``--run DIR``): every failed visual item with a
-capture (changed, or without a baseline yet), or those whose node id matches
+downloaded CI artifact with ``--run DIR``): every failed item with a reference and
+what it produced (changed, or without a reference yet), or those whose node id matches
 ``-k`` (pytest's own -k syntax: case-insensitive substrings combined with
 ``and``/``or``/``not`` and parentheses). Each baseline it writes is listed.
 ``approve`` skips captures a reviewer rejected, and says how many.
@@ -29,19 +32,16 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Callable, Iterator
 
+from ..model.project import shown_path
 from . import baselines, checkout
 from .baselines import write_atomic
-from .record import RUN_JSON, RunRecord, RunRecordError
+from .record import RUN_JSON, RecordLockError, RunRecord, RunRecordError, record_lock
 
-LOCK_NAME = "run.json.lock"
-LOCK_TIMEOUT_S = 15.0
 RUN_FOLDERS = ("artifacts", "traces")  # where a run keeps its files, inside its folder
 
 
@@ -103,9 +103,9 @@ def localize(run: RunRecord, folder: Path, project: Path | None = None) -> Local
     local = copy.deepcopy(run)
     folder = Path(folder).resolve()
     for item in local.items:
-        if item.visual is not None:
+        if item.reference is not None:
             for name in ("actual", "expected", "diff"):
-                setattr(item.visual, name, _in_folder(getattr(item.visual, name), folder))
+                setattr(item.reference, name, _in_folder(getattr(item.reference, name), folder))
         item.traces = [_in_folder(trace, folder) for trace in item.traces]
     if project is None or not run.project_root or _same(run.project_root, project):
         return Localized(local)
@@ -126,8 +126,8 @@ def localize(run: RunRecord, folder: Path, project: Path | None = None) -> Local
     else:
         local.baselines_dir = rebase(run.baselines_dir)
         for item in local.items:
-            if item.visual is not None:
-                item.visual.baseline = rebase(item.visual.baseline) or item.visual.baseline
+            if item.reference is not None:
+                item.reference.baseline = rebase(item.reference.baseline) or item.reference.baseline
     return Localized(local, moved=True, problem=problem)
 
 
@@ -193,43 +193,15 @@ def matcher(expr: str | None) -> Callable[[str], bool]:
 # --- the lock ------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def record_lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold ``run.json.lock`` of the run in ``folder``; wait for another writer up to ``timeout``."""
-    path = Path(folder) / LOCK_NAME
+def _locked(folder: Path) -> Iterator[None]:
+    """:func:`regress.run.record.record_lock` of an existing run; a Refusal for no run or a busy lock."""
     if not (Path(folder) / RUN_JSON).is_file():
         raise Refusal(f"no run: {Path(folder) / RUN_JSON} does not exist; run `regress test` first")
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise Refusal(f"cannot lock the run's record ({path}: {err.strerror})") from None
-    try:
-        deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise Refusal(f"another regress approve, reject or review is writing {path.parent / RUN_JSON}; "
-                              "try again when it is done")
-            time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
+        with record_lock(folder):
+            yield
+    except RecordLockError as err:  # only the lock raises it
+        raise Refusal(str(err)) from None
 
 
 # --- deciding --------------------------------------------------------------------------------
@@ -268,7 +240,7 @@ def approve_items(folder: Path, select, *, project: Path | None = None, skip_rej
     overrides a rejection). ``started``: the run the caller showed; another one is refused."""
     folder = Path(folder)
     match = _select(select)
-    with record_lock(folder):
+    with _locked(folder):
         raw = load_run_at(folder)
         _same_run(raw, started, folder)
         local = localize(raw, folder, project)
@@ -286,25 +258,26 @@ def approve_items(folder: Path, select, *, project: Path | None = None, skip_rej
         root = Path(run.baselines_dir or "").resolve()
         project_root = Path(run.project_root or Path.cwd())
         for item in chosen:  # check everything before writing anything
-            baseline = Path(item.visual.baseline).resolve()
+            baseline = Path(item.reference.baseline).resolve()
             if root not in baseline.parents:
                 raise Refusal(f"{item.nodeid}: baseline {baseline} is outside {root}")
-            if not Path(item.visual.actual).is_file():
-                raise Refusal(f"{item.nodeid}: its capture {item.visual.actual} is gone; run `regress test` again")
+            if not Path(item.reference.actual).is_file():
+                what = "capture" if item.reference.is_image else f"actual {item.reference.format}"
+                raise Refusal(f"{item.nodeid}: its {what} {item.reference.actual} is gone; run `regress test` again")
         by_id = {item.nodeid: item for item in raw.items}
         for item in chosen:
-            baseline = Path(item.visual.baseline)
+            baseline = Path(item.reference.baseline)
             how = "replaced" if baseline.exists() else "new"
-            write_atomic(baseline, Path(item.visual.actual).read_bytes())
+            write_atomic(baseline, Path(item.reference.actual).read_bytes())
             for record in (item, by_id[item.nodeid]):
                 record.approved, record.rejected = True, False
             outcome.decided.append(item.nodeid)
-            outcome.lines.append(f"{how} {_display(baseline, project_root)}  ({item.nodeid})")
+            outcome.lines.append(f"{how} {shown_path(baseline, project_root)}  ({item.nodeid})")
         # our own writes are the new state the run is compared with, so approving can go on in steps
         raw.baselines_digest = run.baselines_digest = baselines.digest(root)
         raw.save(folder / RUN_JSON)
         outcome.lines.append(f"{len(chosen)} baseline(s) written; review with "
-                             f"`git diff --stat {_display(root, project_root)}`")
+                             f"`git diff --stat {shown_path(root, project_root)}`")
         return outcome
 
 
@@ -313,7 +286,7 @@ def reject_items(folder: Path, select, *, strict: bool = False, started: str | N
     written) is skipped, or with ``strict`` (a review's all-or-nothing) refused."""
     folder = Path(folder)
     match = _select(select)
-    with record_lock(folder):
+    with _locked(folder):
         run = load_run_at(folder)
         _same_run(run, started, folder)
         matching = [item for item in run.items if item.reviewable and match(item.nodeid)]
@@ -349,8 +322,8 @@ def approve(reports_dir: Path, expr: str | None = None, out=sys.stdout, *, run_d
               f"({_listed(outcome.skipped)}); approve them in `regress review`", file=out)
     if not outcome.decided:
         what = f"matches -k {expr!r}" if expr else "is left to approve"
-        print(f"approve: no failed visual item of the last run {what} "
-              f"({outcome.candidates} failed visual item(s) not yet approved)", file=out)
+        print(f"approve: no failed reference item of the last run {what} "
+              f"({outcome.candidates} failed reference item(s) not yet approved)", file=out)
         return 1
     for line in outcome.lines[:-1]:
         print(line, file=out)
@@ -366,7 +339,7 @@ def reject(reports_dir: Path, expr: str, out=sys.stdout, *, run_dir: Path | None
         print(f"reject: skipped {len(outcome.skipped)} approved capture(s) ({_listed(outcome.skipped)}): "
               "their baselines are written; restore them with git to take them back", file=out)
     if not outcome.decided:
-        print(f"reject: no failed visual item of the run matches -k {expr!r} and is undecided "
+        print(f"reject: no failed reference item of the run matches -k {expr!r} and is undecided "
               f"({outcome.candidates} undecided)", file=out)
         return 1
     for line in outcome.lines:
@@ -382,10 +355,3 @@ def _listed(nodeids: list[str], most: int = 3) -> str:
 def _short(head: str | None) -> str:
     return head[:12] if head else "unknown"
 
-
-def _display(path: Path, project: Path) -> str:
-    """``baselines/demo/article/...`` inside the run's project, else the path as it is."""
-    try:
-        return str(Path(path).resolve().relative_to(project.resolve()))
-    except ValueError:
-        return str(path)

@@ -1,32 +1,22 @@
-"""Baseline files: where they live, and writing them atomically."""
+"""The baselines folder's files: writing them atomically, which files in it are references,
+and their digest. A check's reference file is named by :mod:`regress.run.references`."""
 from __future__ import annotations
 
 import hashlib
 import os
 import signal
-import sys
 import tempfile
 from pathlib import Path
 
 # Test hook, not a setting: REGRESS_FAULT=baseline-before-rename makes the process SIGKILL
-# itself once a baseline's temp file is written and before it is renamed (tests/self/test_bad_input.py).
+# itself once a reference's temp file is written and before it is renamed (tests/self/test_bad_input.py,
+# test_text_references.py).
 FAULT_ENV = "REGRESS_FAULT"
 
 
-def platform_name() -> str:
-    return {"linux": "linux", "darwin": "mac", "win32": "windows"}.get(sys.platform, sys.platform)
-
-
-def baseline_path(scenario: str, check: str, viewport: str, browser: str, root: Path) -> Path:
-    """``baselines/<scenario>/<check>-<viewport>-<browser>-<platform>.png``.
-
-    Browser and platform are in the name so two machines never overwrite each
-    other's baselines. Names are validated by the schema; this re-checks that
-    nothing can point outside ``root``."""
-    path = (root / scenario / f"{check}-{viewport}-{browser}-{platform_name()}.png").resolve()
-    if root.resolve() not in path.parents:
-        raise ValueError(f"baseline path {path} would leave {root}")
-    return path
+# The files of a baselines folder that are references, of every format a kind may declare
+# (compound suffixes such as ``.aria.yml`` or ``.axe.json`` end in one of these).
+REFERENCE_SUFFIXES = (".png", ".yaml", ".yml", ".json", ".txt")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -38,7 +28,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.suffix == ".png" and os.environ.get(FAULT_ENV) == "baseline-before-rename":
+        if _is_reference_name(path) and os.environ.get(FAULT_ENV) == "baseline-before-rename":
             os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         os.replace(tmp, path)
     except BaseException:
@@ -60,15 +50,26 @@ def remove_stale_temp_files(root: Path) -> list[Path]:
     return removed
 
 
-def all_baselines(root: Path) -> set[Path]:
-    return {p.resolve() for p in root.glob("*/*.png")}
+def _is_reference_name(path: Path) -> bool:
+    return path.suffix.lower() in REFERENCE_SUFFIXES and not path.name.startswith(".") and path.name != "run.json"
+
+
+def is_reference_file(path: Path) -> bool:
+    """A reference of any format; not a temp file of :func:`write_atomic` (``.<name>.*.tmp``)."""
+    return _is_reference_name(path) and path.is_file()
+
+
+def all_references(root: Path) -> set[Path]:
+    """The reference files of the scenarios' folders, ``<root>/<scenario>/*``, of every format."""
+    return {p.resolve() for p in root.glob("*/*") if is_reference_file(p)}
 
 
 def digest(root: Path) -> str:
-    """sha256 over every baseline file's relative path and content: approve compares it with the run's."""
+    """sha256 over every reference file's relative path and content, of every format and at any
+    depth (the target's ``chrome.yaml`` too): approve compares it with the run's."""
     total = hashlib.sha256()
     if root.is_dir():
-        for path in sorted(p for p in root.rglob("*.png") if p.is_file()):
+        for path in sorted(p for p in root.rglob("*") if is_reference_file(p)):
             total.update(path.relative_to(root).as_posix().encode() + b"\0")
             total.update(hashlib.sha256(path.read_bytes()).digest())
     return total.hexdigest()

@@ -1,11 +1,13 @@
-"""A run's visual changes as a reviewer sees them: the groups of identical changes, each
-capture's decision, the tally, and the commands that decide from a terminal.
+"""A run's changed references as a reviewer sees them: the groups of identical changes, each
+item's decision, the tally, and the commands that decide from a terminal.
 
 Shared by the HTML report (static and in ``regress review``), ``summary.md`` and the
-review server. The grouping itself is :mod:`regress.engines.groups`, over the images.
+review server. Images are grouped by :mod:`regress.engines.groups` (the same change, cropped
+to its box); text references (YAML, JSON, text) by identical expected and actual bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import shlex
 from pathlib import Path
 
@@ -16,7 +18,7 @@ PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 
 
 def reviewable(run: RunRecord) -> list[ItemRecord]:
-    """Failed visual items with a capture, in the record's order."""
+    """Failed items with a reference and what they produced, of any format, in the record's order."""
     return [item for item in run.items if item.reviewable]
 
 
@@ -43,17 +45,49 @@ def tally_text(counts: dict[str, int]) -> str:
 def component_of(item: ItemRecord) -> str:
     """The captured component; for records older than the field, the node id's check (one
     check captures one component, so two items of one check never mix components)."""
-    visual = item.visual
-    if visual is not None and visual.component:
-        return visual.component
+    reference = item.reference
+    if reference is not None and reference.component:
+        return reference.component
     return "check " + item.nodeid.split("[", 1)[0].rsplit("::", 1)[-1]
 
 
 def groups(run: RunRecord) -> list[ChangeGroup]:
-    """Every reviewable capture in exactly one group; groups of several first."""
-    return group_changes(Capture(key=item.nodeid, component=component_of(item), actual=item.visual.actual,
-                                 expected=item.visual.expected)
-                         for item in reviewable(run))
+    """Every reviewable item in exactly one group; groups of several first."""
+    items = reviewable(run)
+    images = group_changes(Capture(key=item.nodeid, component=component_of(item), actual=item.reference.actual,
+                                   expected=item.reference.expected)
+                           for item in items if item.reference.is_image)
+    texts = text_groups([item for item in items if not item.reference.is_image])
+    return sorted(images + texts, key=lambda g: -len(g.members))  # stable: images first among equals
+
+
+def text_groups(items: list[ItemRecord]) -> list[ChangeGroup]:
+    """Text references are the same change when their expected bytes are identical and their
+    actual bytes are identical (and the component and format are the same). One without an
+    expected file (new) or with a file that cannot be read is a group of its own."""
+    keyed: dict[tuple, list[ItemRecord]] = {}
+    alone: dict[tuple, str] = {}
+    for item in items:
+        reference = item.reference
+        try:
+            expected = Path(reference.expected).read_bytes() if reference.expected else None
+            actual = Path(reference.actual).read_bytes()
+        except OSError as err:
+            expected = actual = None
+            why = f"file missing ({err.strerror}: {err.filename})"
+        else:
+            why = "no reference yet: it is new" if expected is None else None
+        if why is None:
+            key = ("same", component_of(item), reference.format, hashlib.sha256(expected).hexdigest(),
+                   hashlib.sha256(actual).hexdigest())
+        else:
+            key = ("alone", item.nodeid)
+            alone[key] = why
+        keyed.setdefault(key, []).append(item)
+    return [ChangeGroup(id="change-" + hashlib.sha256(repr(key).encode()).hexdigest()[:12],
+                        component=component_of(members[0]), members=tuple(m.nodeid for m in members),
+                        regions={m.nodeid: None for m in members}, size=None, why_alone=alone.get(key))
+            for key, members in keyed.items()]
 
 
 def group_state(group: ChangeGroup, states: dict[str, str]) -> str:

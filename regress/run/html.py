@@ -5,8 +5,9 @@ referenced relatively from the run's folder). Whatever the site under test put
 into titles, links or messages is shown as text, never run.
 
 One template, two modes. Static (``index.html``, also opened from a CI artifact):
-the Approve and Reject buttons of each visual failure and each group of identical
-changes show the command that does it. Review (served by ``regress review``): they
+the Approve and Reject buttons of each changed reference (an image, or a YAML, JSON or
+text reference shown as a unified diff) and each group of identical changes show the
+command that does it. Review (served by ``regress review``): they
 post the decision to the server, which answers with every capture's state.
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ from urllib.parse import quote
 import jinja2
 
 from . import changes
-from .record import FAILING, STATUSES, ItemRecord, RunRecord
+from .record import STATUSES, ItemRecord, ReferenceRecord, RunRecord, status_counts
+from .references import DIFF_TEXT_LINES, text_diff
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -32,13 +34,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def show_trace_command(path) -> str:
     """The command that opens a Playwright trace, quoted for a shell."""
     return f"playwright show-trace {shlex.quote(str(path))}"
-
-
-def approve_command(nodeid: str, reports_dir: Path, default_reports_dir: Path) -> str:
-    """The command that approves one item's capture."""
-    where = "" if Path(reports_dir).resolve() == Path(default_reports_dir).resolve() else \
-        f" --reports-dir {shlex.quote(str(reports_dir))}"
-    return f"regress approve{where} -k {shlex.quote(nodeid)}"
 
 
 def render_report(run: RunRecord, latest: Path, default_reports_dir: Path, *, review: bool = False,
@@ -80,7 +75,7 @@ def _context(run: RunRecord, latest: Path, default_reports_dir: Path, groups=Non
     counts = changes.tally(run)
     return {
         "run": run.to_json(), "rows": rows, "totals": Counter(e.status for e in items), "statuses": STATUSES,
-        "by_kind": _table(items, "kind"), "by_viewport": _table(items, "viewport"), "n_failures": len(failures),
+        "by_kind": status_counts(items, "kind"), "by_viewport": status_counts(items, "viewport"), "n_failures": len(failures),
         "kinds": sorted({e.kind for e in items}),
         "viewports": sorted({e.viewport or "-" for e in items}),
         "duration": round(run.duration or 0.0, 1),
@@ -97,7 +92,9 @@ def _group_view(group, rows: dict, states: dict, reports_dir: Path, default_repo
         "state": changes.group_state(group, states),
         "members": [{"nodeid": m, "anchor": rows[m]["anchor"] if m in rows else "", "state": states.get(m, "pending"),
                      "viewport": rows[m]["viewport"] if m in rows else "-"} for m in group.members],
-        "images": first.get("images") or {},
+        "images": first.get("images") or {"expected": None, "actual": None, "diff": None},
+        "text": first.get("text"),
+        "noun": "items" if first.get("text") else "captures",
         "crop": [region.x, region.y, region.width, region.height] if region else None,
         "approve": changes.command("approve", group.members, reports_dir, default_reports_dir, among),
         "reject": changes.command("reject", group.members, reports_dir, default_reports_dir, among),
@@ -106,20 +103,47 @@ def _group_view(group, rows: dict, states: dict, reports_dir: Path, default_repo
 
 def _view(item: ItemRecord, latest: Path, default_reports_dir: Path) -> dict:
     view = {**asdict(item), "anchor": "item-" + hashlib.sha1(item.nodeid.encode()).hexdigest()[:12],
-            "viewport": item.viewport or "-", "trace_links": [], "images": None,
+            "viewport": item.viewport or "-", "trace_links": [], "images": None, "text": None,
             "ratio_text": None, "approve": None, "reject": None, "decision": None, "group": None}
     for trace in item.traces:
         path = Path(trace)
         view["trace_links"].append({"href": _href(path, latest), "path": str(path),
                                     "command": show_trace_command(path)})
-    visual = item.visual
-    if visual and item.failing and (visual.actual or visual.diff):
+    reference = item.reference
+    if reference and item.failing and (reference.actual or reference.diff):
         # every key present (None when absent): a capture without a baseline has no expected image
-        view["images"] = {name: _href(Path(getattr(visual, name)), latest) if getattr(visual, name) else None
-                          for name in ("expected", "actual", "diff")}
-        view["ratio_text"] = f"{visual.ratio:.4%}" if visual.ratio is not None else None
-        view["approve"] = approve_command(item.nodeid, latest.parent, default_reports_dir)
+        files = {name: _href(Path(getattr(reference, name)), latest) if getattr(reference, name) else None
+                 for name in ("expected", "actual", "diff")}
+        if reference.is_image:
+            view["images"] = files
+            view["ratio_text"] = f"{reference.ratio:.4%}" if reference.ratio is not None else None
+        else:
+            view["text"] = {**_text_view(reference), "files": files, "format": reference.format,
+                            "name": Path(reference.baseline).name}
     return view
+
+
+def _text_view(reference: ReferenceRecord) -> dict:
+    """A text reference's change as lines to show: the unified diff, or the new file itself."""
+    def read(path: str | None) -> bytes | None:
+        try:
+            return Path(path).read_bytes() if path else None
+        except OSError:
+            return None
+
+    if not reference.expected:
+        actual = (read(reference.actual) or b"").decode("utf-8", "replace").splitlines()
+        shown = actual[:DIFF_TEXT_LINES] + ([f"... {len(actual) - DIFF_TEXT_LINES} more lines"]
+                                            if len(actual) > DIFF_TEXT_LINES else [])
+        return {"new": True, "lines": [{"kind": "new", "text": line} for line in shown]}
+    diff = read(reference.diff)
+    if diff is None:  # saved without its diff, or the diff was removed: made from the two files
+        expected, actual = read(reference.expected), read(reference.actual)
+        diff = text_diff(expected, actual).encode("utf-8") if expected is not None and actual is not None else b""
+    kinds = {"+": "add", "-": "del", "@": "hunk"}
+    lines = diff.decode("utf-8", "replace").splitlines()
+    return {"new": False, "lines": [{"kind": "head" if line[:3] in ("---", "+++") else kinds.get(line[:1], "same"),
+                                     "text": line} for line in lines]}
 
 
 def _href(path: Path, latest: Path) -> str:
@@ -131,19 +155,12 @@ def _href(path: Path, latest: Path) -> str:
 
 
 def _failure_order(item: ItemRecord):
-    visual = item.visual
-    if visual is not None and visual.ratio is not None:
-        return (0, -visual.ratio, item.nodeid)
-    if visual is not None and visual.actual:
-        return (1, 0, item.nodeid)  # no baseline yet
+    reference = item.reference
+    if reference is not None and reference.ratio is not None:
+        return (0, -reference.ratio, item.nodeid)
+    if reference is not None and reference.actual:
+        return (1, 0, item.nodeid)  # a changed text reference, or no baseline yet
     return (2, 0, item.nodeid)
-
-
-def _table(items: list[ItemRecord], key: str) -> list[tuple[str, Counter]]:
-    groups: dict[str, Counter] = {}
-    for item in items:
-        groups.setdefault(getattr(item, key) or "-", Counter())[item.status] += 1
-    return sorted(groups.items())
 
 
 def iso(ts: float) -> str:

@@ -6,12 +6,15 @@ holding it, or any folder with a ``junit.xml``). OUT_DIR gets one
 shards wrote them a combined ``run.json`` (items of all shards), their
 ``artifacts/`` and ``traces/`` folders, and ``index.html`` re-rendered from the
 merged record (and ``summary.md``). With OUT_DIR = ``reports/latest`` the merged run is what
-``regress approve`` works from. A shard folder or record that is unreadable,
-or a merged report that cannot be rendered, is a MergeError (one line).
+``regress approve`` works from. Records are read through :class:`RunRecord` (schema-checked,
+older versions upgraded), and the merged one is checked before anything is written. A shard
+folder or record that is unreadable, or a merged report that cannot be rendered, is a
+MergeError (one line).
 """
 from __future__ import annotations
 
 import copy
+import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -22,7 +25,7 @@ import jinja2
 from .approve import localize
 from .baselines import write_atomic
 from .html import render_report
-from .record import RUN_JSON, RunRecord, RunRecordError
+from .record import RUN_JSON, RecordLockError, RunRecord, RunRecordError, record_lock
 from .summary import write_summary
 
 _COUNTS = ("tests", "errors", "failures", "skipped")
@@ -94,20 +97,18 @@ def _rewrite_paths(value, mapping: dict[str, str]):
     return value
 
 
-def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
-    """A combined run.json record (items of all shards), artifact paths pointing into ``out``."""
-    runs = []
-    for root in shard_roots:
-        path = root / "run.json"
-        if path.is_file():
-            try:
-                run = json.loads(path.read_text(encoding="utf-8"))
-            except ValueError as err:
-                raise MergeError(f"{path} is not a run record ({err})") from None
-            items = run.get("items") if isinstance(run, dict) else None
-            if not isinstance(items, list) or not all(isinstance(e, dict) and "nodeid" in e for e in items):
-                raise MergeError(f"{path} is not a run record (it needs a list of items, each with a nodeid)")
-            runs.append((root, run))
+def _read_shard(path: Path) -> dict:
+    """A shard's run.json through :meth:`RunRecord.load` (schema-checked, older versions upgraded), as JSON."""
+    try:
+        return RunRecord.load(path).to_json()
+    except RunRecordError as err:
+        raise MergeError(str(err)) from None
+
+
+def merge_runs(shard_roots: list[Path], out: Path) -> RunRecord | None:
+    """A combined run record (items of all shards), artifact paths pointing into ``out``;
+    MergeError, before anything is written, when a shard's record or the merged one is not valid."""
+    runs = [(root, _read_shard(root / RUN_JSON)) for root in shard_roots if (root / RUN_JSON).is_file()]
     if not runs:
         return None
     merged = dict(runs[0][1])
@@ -129,17 +130,20 @@ def merge_runs(shard_roots: list[Path], out: Path) -> dict | None:
         reports_dir=str(out.resolve().parent),
         shards=[str(root) for root, _ in runs],
     )
-    return merged
+    try:
+        return RunRecord.from_json(merged, f"the merged {out / RUN_JSON}")
+    except RunRecordError as err:
+        raise MergeError(str(err)) from None
 
 
-def _render_index(out: Path, run: dict, default_reports_dir: Path) -> str | None:
+def _render_index(out: Path, run: RunRecord, default_reports_dir: Path) -> str | None:
     """Re-render index.html from the merged record; returns why not, or None when done."""
     try:
         # its captures as they are in ``out`` (a relative --reports-dir leaves them relative to the shard's cwd)
-        record = localize(RunRecord.from_json(run, str(out / RUN_JSON)), out).run
+        record = localize(run, out).run
         write_atomic(out / "index.html", render_report(record, out, default_reports_dir).encode("utf-8"))
         write_summary(record, out)
-    except (RunRecordError, jinja2.TemplateError, OSError) as err:
+    except (jinja2.TemplateError, OSError) as err:
         return f"{type(err).__name__}: {err}"
     return None
 
@@ -155,15 +159,20 @@ class MergeError(Exception):
 def merge(out: Path, shard_dirs: list[Path], default_reports_dir: Path) -> list[str]:
     """Merge the shards into ``out``; returns lines describing what was written.
 
-    MergeError when the merged report cannot be rendered (junit.xml and run.json are written by then)."""
+    Every shard's record is read and the merged one checked before anything is written; the
+    merged run.json is written atomically under its lock. MergeError when a record is not
+    valid (nothing written), or the merged report cannot be rendered (the rest is written by then)."""
     roots = [_shard_root(Path(d)) for d in shard_dirs]
+    junits = [r / "junit.xml" for r in roots if (r / "junit.xml").is_file()]
+    tree = merge_junit(junits) if junits else None
+    run = merge_runs(roots, out)
     out.mkdir(parents=True, exist_ok=True)
     lines = []
-    junits = [r / "junit.xml" for r in roots if (r / "junit.xml").is_file()]
-    if junits:
-        tree = merge_junit(junits)
+    if tree is not None:
         ET.indent(tree)
-        tree.write(out / "junit.xml", encoding="utf-8", xml_declaration=True)
+        buffer = io.BytesIO()
+        tree.write(buffer, encoding="utf-8", xml_declaration=True)
+        write_atomic(out / "junit.xml", buffer.getvalue())
         suite = tree.getroot()[0]
         lines.append(f"{out / 'junit.xml'}: {suite.get('tests')} tests from {len(junits)} shards "
                      f"({suite.get('failures')} failed, {suite.get('errors')} errors, {suite.get('skipped')} skipped)")
@@ -171,10 +180,13 @@ def merge(out: Path, shard_dirs: list[Path], default_reports_dir: Path) -> list[
         for name in ("artifacts", "traces"):
             if (root / name).is_dir() and root.resolve() != out.resolve():
                 shutil.copytree(root / name, out / name, dirs_exist_ok=True)
-    run = merge_runs(roots, out)
     if run is not None:
-        (out / "run.json").write_text(json.dumps(run, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        lines.append(f"{out / 'run.json'}: {len(run['items'])} items")
+        try:
+            with record_lock(out):
+                run.save(out / RUN_JSON)
+        except RecordLockError as err:
+            raise MergeError(str(err), lines) from None
+        lines.append(f"{out / RUN_JSON}: {len(run.items)} items")
         why_not = _render_index(out, run, default_reports_dir)
         if why_not is not None:  # a merge without its report would pass CI unnoticed
             raise MergeError(f"could not render {out / 'index.html'} from the merged run.json: {why_not}", lines)

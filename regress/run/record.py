@@ -4,22 +4,36 @@ One module owns it. The plugin fills a :class:`RunRecord` as items report;
 ``approve``, ``merge`` and the HTML report read it back with :meth:`RunRecord.load`,
 which checks it against :data:`RUN_SCHEMA` (jsonschema) and names what is wrong.
 
-What a check adds to its item while it runs (its visual record, the baselines it
+What a check adds to its item while it runs (its reference record, the baselines it
 wrote, traces, the traced re-run's outcome, the failure) is an :class:`ItemNotes`.
 It travels with pytest's reports as one ``user_properties`` entry (``"regress"``),
 since that is what crosses from an xdist worker to the controller.
+
+Version 2 records an item's reference of any format (``reference``, with its ``format``);
+a version 1 record (its ``visual`` entry: a PNG reference) loads as version 2.
+
+Every writer of ``run.json`` holds :func:`record_lock` (``run.json.lock`` next to it) while it
+reads and saves, and saves atomically (:meth:`RunRecord.save`).
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .baselines import write_atomic
 
 RUN_JSON = "run.json"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, VERSION)  # what loads: version 1 is upgraded on loading
+FORMATS = ("png", "yaml", "json", "text")  # the formats of reference files
+LOCK_NAME = "run.json.lock"
+LOCK_TIMEOUT_S = 15.0
 STATUSES = ("failed", "error", "passed", "skipped")
 FAILING = ("failed", "error")
 INTERRUPTS = ("SIGINT", "SIGTERM")
@@ -30,17 +44,29 @@ class RunRecordError(ValueError):
     """A run.json that cannot be read as a run record; the message names the file and the key."""
 
 
+class RecordLockError(RunRecordError):
+    """Another writer held ``run.json.lock`` too long, or the lock cannot be made."""
+
+
 @dataclass
-class VisualRecord:
-    """A visual item's files: its baseline and, when it failed, what it saved for review."""
+class ReferenceRecord:
+    """An item's reference file (``baseline``, a PNG, YAML, JSON or text file) and, when the
+    item failed, what it saved for review: the expected and actual files and their diff (a
+    PNG diff image, or a unified diff as text). The PNG-only fields: ``diff_pixels``,
+    ``ratio`` and ``boxes``."""
     baseline: str
+    format: str = "png"
     actual: str | None = None
     expected: str | None = None
     diff: str | None = None
     diff_pixels: int | None = None
     ratio: float | None = None
     boxes: list[str] = field(default_factory=list)  # named components the changed pixels fall in
-    component: str | None = None  # what was captured (the check's component; "page": the whole page)
+    component: str | None = None  # what was compared (the check's component; "page": the whole page)
+
+    @property
+    def is_image(self) -> bool:
+        return self.format == "png"
 
 
 @dataclass
@@ -63,7 +89,7 @@ class FailureRecord:
 @dataclass
 class ItemNotes:
     """What one item adds to the record while it runs."""
-    visual: VisualRecord | None = None
+    reference: ReferenceRecord | None = None
     baselines_written: list[str] = field(default_factory=list)  # "new baselines/..." / "replaced ..."
     traces: list[str] = field(default_factory=list)
     retrace: str | None = None
@@ -75,7 +101,7 @@ class ItemNotes:
 
     @classmethod
     def from_json(cls, data: dict) -> "ItemNotes":
-        return cls(visual=_visual(data.get("visual")), baselines_written=list(data.get("baselines_written") or []),
+        return cls(reference=_reference(data.get("reference")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
                    failure=_failure(data.get("failure")), left_out=data.get("left_out"))
 
@@ -100,7 +126,7 @@ class ItemRecord:
     status: str = "passed"
     duration: float = 0.0
     message: str = ""
-    visual: VisualRecord | None = None
+    reference: ReferenceRecord | None = None
     traces: list[str] = field(default_factory=list)
     retrace: str | None = None
     failure: FailureRecord | None = None
@@ -114,14 +140,15 @@ class ItemRecord:
 
     @property
     def reviewable(self) -> bool:
-        """A failed visual item with a capture: what approve, reject and review act on."""
-        return self.status == "failed" and self.visual is not None and bool(self.visual.actual)
+        """A failed item with a reference and what it produced (a capture, a new YAML...):
+        what approve, reject and review act on, whatever the reference's format."""
+        return self.status == "failed" and self.reference is not None and bool(self.reference.actual)
 
     @classmethod
     def from_json(cls, data: dict) -> "ItemRecord":
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        values["visual"] = _visual(data.get("visual"))
+        values["reference"] = _reference(data.get("reference"))
         values["failure"] = _failure(data.get("failure"))
         values["traces"] = list(data.get("traces") or [])
         return cls(**values)
@@ -155,11 +182,13 @@ class RunRecord:
         return asdict(self)
 
     def save(self, path: Path) -> None:
+        """Write atomically; the caller holds :func:`record_lock` of the folder."""
         write_atomic(path, (json.dumps(self.to_json(), indent=1, sort_keys=True) + "\n").encode())
 
     @classmethod
     def from_json(cls, data: Any, where: str = RUN_JSON) -> "RunRecord":
         validate(data, where)
+        data = upgrade(data)
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["items"] = [ItemRecord.from_json(e) for e in data.get("items", [])]
@@ -177,11 +206,75 @@ class RunRecord:
         return [item for item in self.items if item.failing]
 
 
-def _visual(data: dict | None) -> VisualRecord | None:
+def status_counts(items: Iterable[ItemRecord], key: str) -> list[tuple[str, Counter]]:
+    """Each value of ``key`` ("kind", "viewport"; "-" for none) with its items' statuses
+    counted, sorted by value: the status tables of the HTML report and of summary.md."""
+    rows: dict[str, Counter] = {}
+    for item in items:
+        rows.setdefault(getattr(item, key) or "-", Counter())[item.status] += 1
+    return sorted(rows.items())
+
+
+def upgrade(data: dict) -> dict:
+    """A valid record of an older version as the current version (a copy; the current one as it is).
+    Version 1 had only visual items: its ``visual`` entry is a PNG reference."""
+    if data.get("version") == VERSION:
+        return data
+    items = []
+    for old in data.get("items", []):
+        item = {k: v for k, v in old.items() if k != "visual"}
+        if old.get("visual"):
+            item["reference"] = {**old["visual"], "format": "png"}
+        items.append(item)
+    return {**data, "items": items, "version": VERSION}
+
+
+# --- the lock ------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def record_lock(folder: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold ``run.json.lock`` in ``folder`` (made if missing); wait for another writer up to ``timeout``."""
+    path = Path(folder) / LOCK_NAME
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise RecordLockError(f"cannot lock the run's record ({path}: {err.strerror})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise RecordLockError(f"another regress run, approve, reject, review or merge is writing "
+                                      f"{path.parent / RUN_JSON}; try again when it is done")
+            time.sleep(0.05)  # flock has no timed wait: poll
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _reference(data: dict | None) -> ReferenceRecord | None:
     if not data:
         return None
-    known = {f.name for f in fields(VisualRecord)}
-    return VisualRecord(**{k: v for k, v in data.items() if k in known})
+    known = {f.name for f in fields(ReferenceRecord)}
+    return ReferenceRecord(**{k: v for k, v in data.items() if k in known})
 
 
 def _failure(data: dict | None) -> FailureRecord | None:
@@ -194,7 +287,7 @@ def _failure(data: dict | None) -> FailureRecord | None:
 # --- the schema ----------------------------------------------------------------------
 
 _STR_OR_NULL = {"type": ["string", "null"]}
-_VISUAL = {
+_VISUAL_V1 = {  # version 1: a visual item's PNG reference
     "type": ["object", "null"],
     "required": ["baseline"],
     "properties": {
@@ -205,6 +298,11 @@ _VISUAL = {
         "boxes": {"type": "array", "items": {"type": "string"}},
         "component": _STR_OR_NULL,  # added later: optional, records without it load
     },
+}
+_REFERENCE = {
+    **_VISUAL_V1,
+    "required": ["baseline", "format"],
+    "properties": {**_VISUAL_V1["properties"], "format": {"enum": list(FORMATS)}},
 }
 _FAILURE = {
     "type": ["object", "null"],
@@ -221,7 +319,7 @@ RUN_SCHEMA = {
     "type": "object",
     "required": ["version", "started", "finished", "items"],
     "properties": {
-        "version": {"const": VERSION},
+        "version": {"enum": list(VERSIONS)},
         "started": _STR_OR_NULL,
         "finished": _STR_OR_NULL,
         "argv": {"type": "array", "items": {"type": "string"}},
@@ -252,7 +350,8 @@ RUN_SCHEMA = {
                     "viewport": _STR_OR_NULL,
                     "duration": {"type": "number", "minimum": 0},
                     "message": {"type": "string"},
-                    "visual": _VISUAL,
+                    "visual": _VISUAL_V1,  # version 1 only
+                    "reference": _REFERENCE,
                     "traces": {"type": "array", "items": {"type": "string"}},
                     "retrace": _STR_OR_NULL,
                     "failure": _FAILURE,
@@ -274,3 +373,9 @@ def validate(data: Any, where: str = RUN_JSON) -> None:
     if error is not None:
         key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
         raise RunRecordError(f"{where}: not a run record: at {key}: {error.message}")
+    version = data["version"]
+    other = "reference" if version == 1 else "visual"  # version 1 items have "visual", version 2 "reference"
+    for n, item in enumerate(data["items"]):
+        if other in item:
+            raise RunRecordError(f"{where}: not a run record: at items.{n}.{other}: a version {version} record's "
+                                 f"items have {'visual' if version == 1 else 'reference'}, not {other}")

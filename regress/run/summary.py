@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import changes
 from .baselines import write_atomic
-from .record import FAILING, STATUSES, ItemRecord, RunRecord
+from .record import FAILING, STATUSES, ItemRecord, RunRecord, status_counts
 
 SUMMARY_MD = "summary.md"
 MAX_ROWS = 100  # GitHub keeps 1 MiB of job summary; a run with thousands of failures lists the first
@@ -61,7 +61,7 @@ def render_summary(run: RunRecord, groups=None, *, artifact: str | None = None, 
             out.append(f"- {_code(group.component)}{size}: the same change in {len(group.members)} captures: {members}")
         alone = len(groups) - len(shared)
         if alone:
-            out.append(f"{'- ' if shared else ''}{alone} other visual failure(s), each a change of its own.")
+            out.append(f"{'- ' if shared else ''}{alone} other changed reference(s), each a change of its own.")
         out.append("")
 
     reviewable = changes.reviewable(run)
@@ -73,7 +73,7 @@ def render_summary(run: RunRecord, groups=None, *, artifact: str | None = None, 
 def _review_commands(run: RunRecord, reviewable: list[ItemRecord], artifact, run_id) -> list[str]:
     counts = changes.tally(run)
     first = changes.expression([reviewable[0].nodeid], [i.nodeid for i in reviewable])
-    out = ["### Review the visual changes", "", f"Decisions so far: {changes.tally_text(counts)}.", ""]
+    out = ["### Review the changed references", "", f"Decisions so far: {changes.tally_text(counts)}.", ""]
     if artifact:
         get = (f"`gh run download {run_id} -n {artifact} -D {DOWNLOAD_DIR}`" if run_id
                else f"download the `{artifact}` artifact and unzip it into `{DOWNLOAD_DIR}/`")
@@ -93,22 +93,24 @@ def _review_commands(run: RunRecord, reviewable: list[ItemRecord], artifact, run
 
 
 def _components(item: ItemRecord) -> str:
-    visual = item.visual
-    if visual is not None and visual.boxes:
-        return ", ".join(_code(box, table=True) for box in visual.boxes)
-    if visual is not None and visual.component:
-        return _code(visual.component, table=True)
+    reference = item.reference
+    if reference is not None and reference.boxes:
+        return ", ".join(_code(box, table=True) for box in reference.boxes)
+    if reference is not None and reference.component:
+        return _code(reference.component, table=True)
     if item.failure is not None and item.failure.checks:
         return ", ".join(_code(check, table=True) for check in item.failure.checks[:5])
     return "-"
 
 
 def _change(item: ItemRecord) -> str:
-    visual = item.visual
-    if visual is not None and visual.ratio is not None:
-        return f"{visual.ratio:.4%} ({visual.diff_pixels} px)"
-    if visual is not None and visual.actual and not visual.expected:
-        return "new capture, no baseline yet"
+    reference = item.reference
+    if reference is not None and reference.ratio is not None:
+        return f"{reference.ratio:.4%} ({reference.diff_pixels} px)"
+    if reference is not None and reference.actual and not reference.expected:
+        return "new capture, no baseline yet" if reference.is_image else f"new {reference.format}, no reference yet"
+    if reference is not None and reference.actual and not reference.is_image:
+        return f"{reference.format} reference changed"
     failure = item.failure
     if failure is not None:  # the exception's own message, not pytest's listing of the source
         first = failure.message.strip().splitlines()
@@ -118,11 +120,9 @@ def _change(item: ItemRecord) -> str:
 
 
 def _table(items: list[ItemRecord], title: str, key: str) -> list[str]:
-    rows: dict[str, Counter] = {}
-    for item in items:
-        rows.setdefault(getattr(item, key) or "-", Counter())[item.status] += 1
+    """The status table of :func:`regress.run.record.status_counts`, in Markdown."""
     out = [f"| {title} | " + " | ".join(STATUSES) + " |", "|---|" + "--:|" * len(STATUSES)]
-    for name, counts in sorted(rows.items()):
+    for name, counts in status_counts(items, key):
         cells = " | ".join(f"**{counts[s]}**" if counts[s] and s in FAILING else str(counts[s]) for s in STATUSES)
         out.append(f"| {_code(name, table=True)} | {cells} |")
     return out

@@ -1,7 +1,8 @@
 """The mutation catalog's runs and their judgement (used by test_mutations.py and conftest.py).
 
-Every mutation of ``demo_site/mutations.py`` names the checks that must catch it (node-id
-patterns) and what their failure must say (a regular expression). One pytest subprocess
+Every mutation of ``demo_site/mutations.py`` has an expectation in ``expectations.py``: the
+checks that must catch it (node-id patterns) and what their failure must say (a regular
+expression), at which viewports. One pytest subprocess
 runs exactly those items, at the mutation's viewports, against the mutated demo site; one
 more runs the union of all selections against the unmutated site, in the same session.
 Both are judged from their ``run.json`` (each item's exception type and message), never
@@ -40,11 +41,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import expectations
 from demo_site import mutations
+from expectations import Expect, Expectation
 
 ROOT = Path(__file__).resolve().parents[2]
 REGRESSION = "tests/regression"
-LIVE_SKIP = "on live targets"  # how the live rules say an item is left out (regress.plugin.safety)
 
 
 @dataclass(frozen=True)
@@ -118,10 +120,10 @@ def inventory() -> list[str]:
     return list(_INVENTORY)
 
 
-def selection(mutation: mutations.Mutation, expects=None) -> list[str]:
-    """The collected items the mutation's expectations (or the ones given) name, at its viewports."""
-    expects = mutation.expect if expects is None else expects
-    return [n for n in inventory() if viewport_of(n) in mutation.viewports and any(e.matches(n) for e in expects)]
+def selection(expected: Expectation, expects=None) -> list[str]:
+    """The collected items a mutation's expectations (or the ones given) name, at its viewports."""
+    expects = expected.expect if expects is None else expects
+    return [n for n in inventory() if viewport_of(n) in expected.viewports and any(e.matches(n) for e in expects)]
 
 
 # --- one run ----------------------------------------------------------------------------
@@ -209,7 +211,7 @@ class Catch:
 @dataclass
 class Verdict:
     mutation: str
-    caught: list[tuple[mutations.Expect, Catch]] = field(default_factory=list)
+    caught: list[tuple[Expect, Catch]] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)      # why an expectation was not met
     accidents: list[Catch] = field(default_factory=list)  # failed, but not by an assertion
     pinned_only: str = ""  # on the live rules: why the mutation is not a regression there
@@ -220,15 +222,16 @@ class Verdict:
 
 
 def left_out(unmutated: Run, nodeid: str) -> bool:
-    """An item the live rules leave out (skipped, saying why)."""
+    """An item the target's rules leave out: the run record's ``left_out``, set where the rules
+    decide (regress.plugin.safety.LeftOut), never read from a skip's wording."""
     entry = unmutated.items.get(nodeid) or {}
-    return entry.get("status") == "skipped" and LIVE_SKIP in (entry.get("message") or "")
+    return entry.get("status") == "skipped" and bool(entry.get("left_out"))
 
 
-def judge(mutation: mutations.Mutation, run: Run, unmutated: Run, mode: Mode = PINNED) -> Verdict:
-    verdict = Verdict(mutation.name)
-    if mode.live and mutation.pinned_only:
-        verdict.pinned_only = mutation.pinned_only
+def judge(expected: Expectation, run: Run, unmutated: Run, mode: Mode = PINNED) -> Verdict:
+    verdict = Verdict(expected.name)
+    if mode.live and expected.pinned_only:
+        verdict.pinned_only = expected.pinned_only
         return verdict
     if run.returncode not in (0, 1):
         verdict.missed.append(f"the run itself broke (exit {run.returncode}):\n{run.describe()}")
@@ -236,7 +239,7 @@ def judge(mutation: mutations.Mutation, run: Run, unmutated: Run, mode: Mode = P
     for nodeid, failure in run.failures().items():
         if not failure.get("assertion"):
             verdict.accidents.append(Catch(nodeid, f"{failure['type']}: {first_line(failure['message'])}"))
-    expects = [e for e in mutation.expect
+    expects = [e for e in expected.expect
                if not (mode.live and all(left_out(unmutated, n) for n in run.nodeids if e.matches(n)))]
     if not expects:
         verdict.missed.append(f"none of its expected checks runs on the {mode.title}: name one that does, "
@@ -244,7 +247,7 @@ def judge(mutation: mutations.Mutation, run: Run, unmutated: Run, mode: Mode = P
     for expect in expects:
         candidates = [n for n in run.nodeids if expect.matches(n)]
         if not candidates:
-            verdict.missed.append(f"{expect.items}: no such item is collected at {list(mutation.viewports)}")
+            verdict.missed.append(f"{expect.items}: no such item is collected at {list(expected.viewports)}")
             continue
         found = None
         why = []
@@ -268,7 +271,7 @@ def judge(mutation: mutations.Mutation, run: Run, unmutated: Run, mode: Mode = P
     return verdict
 
 
-def _matching_line(expect: mutations.Expect, message: str) -> str:
+def _matching_line(expect: Expect, message: str) -> str:
     for line in message.splitlines():
         if expect.said_by(line):
             return line.strip()
@@ -292,16 +295,16 @@ class Catalog:
     def union(self) -> list[str]:
         chosen = set()
         for name in mutations.names():
-            chosen.update(selection(mutations.get(name)))
+            chosen.update(selection(expectations.of(name)))
         return [n for n in inventory() if n in chosen]
 
     def submit(self, name: str | None) -> Future:
         with self._lock:
             if name not in self._futures:
-                if self.mode.live and name is not None and mutations.get(name).pinned_only:
+                if self.mode.live and name is not None and expectations.of(name).pinned_only:
                     nodeids = []  # not a regression on the live rules: nothing to run
                 else:
-                    nodeids = self.union() if name is None else selection(mutations.get(name))
+                    nodeids = self.union() if name is None else selection(expectations.of(name))
                 self._futures[name] = self._pool.submit(self._run, name, nodeids)
             return self._futures[name]
 
@@ -318,7 +321,7 @@ class Catalog:
 
     def verdict(self, name: str) -> Verdict:
         if name not in self.verdicts:
-            self.verdicts[name] = judge(mutations.get(name), self.result(name), self.unmutated(), self.mode)
+            self.verdicts[name] = judge(expectations.of(name), self.result(name), self.unmutated(), self.mode)
         return self.verdicts[name]
 
 
@@ -332,7 +335,7 @@ def all_checks() -> dict[str, set[str]]:
     """Every check of the regression suite -> the viewports it runs at.
 
     A test function is one check; a scenario check is as many as its kind's assertions."""
-    from regress.checks import kinds, load_suite_scenarios
+    from regress.checks import kinds, load_suite_scenario_files
     from regress.model.scenario import load_settings, scenario_files
 
     checks: dict[str, set[str]] = {}
@@ -341,13 +344,12 @@ def all_checks() -> dict[str, set[str]]:
             checks.setdefault(check_of(nodeid), set()).add(viewport_of(nodeid))
     settings = load_settings(ROOT / "config" / "site.yaml")
     registry = kinds()
-    for path in scenario_files(ROOT / "config" / "scenarios"):
-        for scenario in load_suite_scenarios(path, settings):
-            for check in scenario.checks:
-                item = f"config/scenarios/{path.name}::{scenario.name}::{check.name}"
-                for viewport in check.viewports:
-                    for name in registry[check.kind].assertions_of(check.options, viewport):
-                        checks.setdefault(f"{item} » {name}", set()).add(viewport)
+    for scenario in load_suite_scenario_files(scenario_files(ROOT / "config" / "scenarios"), settings).all():
+        for check in scenario.checks:
+            item = f"config/scenarios/{Path(scenario.path).name}::{scenario.name}::{check.name}"
+            for viewport in check.viewports:
+                for name in registry[check.kind].assertions_of(check.options, viewport):
+                    checks.setdefault(f"{item} » {name}", set()).add(viewport)
     return checks
 
 

@@ -51,7 +51,7 @@ def test_approve_one_item_then_the_next_run_passes(tmp_path: Path):
     assert f"replaced {(baselines / DESKTOP).relative_to(tmp_path)}" in done.stdout  # shown inside its project
     assert TABLET not in done.stdout
 
-    assert (baselines / DESKTOP).read_bytes() == Path(desktop["visual"]["actual"]).read_bytes()
+    assert (baselines / DESKTOP).read_bytes() == Path(desktop["reference"]["actual"]).read_bytes()
     assert (baselines / DESKTOP).read_bytes() != before[DESKTOP]
     assert {p.name: p.read_bytes() for p in baselines.iterdir() if p.name != DESKTOP} == \
         {k: v for k, v in before.items() if k != DESKTOP}
@@ -59,7 +59,7 @@ def test_approve_one_item_then_the_next_run_passes(tmp_path: Path):
 
     # approving again: nothing left for that expression; the other one still can be
     again = approve("--reports-dir", str(tmp_path / "reports"), "-k", "desktop")
-    assert again.returncode == 1 and "no failed visual item" in again.stdout
+    assert again.returncode == 1 and "no failed reference item" in again.stdout
 
     rerun = make_run(tmp_path, ("desktop", "tablet"), extra=("-k", "desktop"))
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
@@ -111,7 +111,7 @@ def test_missing_capture_and_baseline_outside_the_folder_are_refused(tmp_path: P
     item = next(i for i in run["items"] if i["status"] == "failed")
 
     # the capture was deleted (reports cleaned by hand, another run's rotation...)
-    capture = Path(item["visual"]["actual"])
+    capture = Path(item["reference"]["actual"])
     capture.rename(capture.with_suffix(".moved"))
     refused = approve("--reports-dir", reports)
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
@@ -120,7 +120,7 @@ def test_missing_capture_and_baseline_outside_the_folder_are_refused(tmp_path: P
 
     # a record whose baseline points outside the run's baselines folder (edited, or from elsewhere)
     outside = tmp_path / "elsewhere" / DESKTOP
-    item["visual"]["baseline"] = str(outside)
+    item["reference"]["baseline"] = str(outside)
     record.write_text(json.dumps(run))
     refused = approve("--reports-dir", reports)
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
@@ -168,7 +168,7 @@ def test_changed_working_tree_is_refused(tmp_path: Path):
         return subprocess.run([sys.executable, "-m", "regress", "approve", "--reports-dir", str(tmp_path / "reports")],
                               cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
 
-    nothing_refused = "no failed visual item"  # the run passed: approve has nothing to do, and says so
+    nothing_refused = "no failed reference item"  # the run passed: approve has nothing to do, and says so
     assert nothing_refused in approve_there().stdout
 
     # its own baselines and reports folders are not "the checkout"

@@ -60,6 +60,21 @@ def reference(a: np.ndarray, b: np.ndarray, **opts) -> tuple[int, np.ndarray]:
     return count, np.frombuffer(bytes(out), dtype=np.uint8).reshape(h, w, 4)
 
 
+def reference_mask(image: np.ndarray, **opts) -> np.ndarray:
+    """The counted pixels of a reference diff image: those in the diff colour."""
+    colour = tuple(int(c) for c in opts.get("diff_color", (255, 0, 0)))
+    aa = tuple(int(c) for c in opts.get("aa_color", (255, 255, 0)))
+    assert len(set(colour)) > 1 and colour != aa, "the diff colour must differ from every grey and the AA colour"
+    return (image == (*colour, 255)).all(axis=2)
+
+
+def assert_mask_is(result: DiffResult, expected: np.ndarray) -> None:
+    assert result.mask.dtype == np.bool_ and result.mask.shape == expected.shape
+    wrong = np.argwhere(result.mask != expected)
+    assert wrong.size == 0, f"mask differs at {len(wrong)} pixels, first (y, x) {wrong[:5].tolist()}"
+    assert int(result.mask.sum()) == result.diff_pixels
+
+
 def assert_matches_reference(a: np.ndarray, b: np.ndarray, **opts) -> DiffResult:
     expected_count, expected_image = reference(a, b, **opts)
     result = compare_arrays(a, b, **opts)
@@ -69,6 +84,7 @@ def assert_matches_reference(a: np.ndarray, b: np.ndarray, **opts) -> DiffResult
     assert result.diff_image.shape == expected_image.shape
     mismatched = np.argwhere((result.diff_image != expected_image).any(axis=2))
     assert mismatched.size == 0, f"diff image differs at (y, x) {mismatched[:5].tolist()}"
+    assert_mask_is(result, reference_mask(expected_image, **opts))
     return result
 
 
@@ -191,6 +207,9 @@ def check_against_sparse_reference(a: np.ndarray, b: np.ndarray, threshold: floa
             draw_gray_pixel(img1, flat * 4, 0.1, out)  # writes out[flat*4 .. flat*4+3]
             colour = tuple(out[flat * 4 + k] for k in range(4))
         assert tuple(got[flat]) == colour, f"pixel (y, x) {divmod(flat, w)}"
+    counted = np.zeros(w * h, dtype=bool)
+    counted[[flat for flat, colour in drawn.items() if colour == (255, 0, 0, 255)]] = True
+    assert_mask_is(result, counted.reshape(h, w))
 
 
 @pytest.mark.parametrize("pair", ["3"])
@@ -371,13 +390,16 @@ def test_diff_color_alt_marks_pixels_darker_in_b():
     assert result.diff_pixels == 2
     assert tuple(result.diff_image[2, 2]) == (0, 0, 255, 255)
     assert tuple(result.diff_image[7, 7]) == (255, 0, 0, 255)
+    assert np.argwhere(result.mask).tolist() == [[2, 2], [7, 7]]  # both, whatever their colour
 
 
 def test_want_diff_image_false():
     a, b = noise_pair(3)
     result = compare_arrays(a, b, want_diff_image=False)
     assert result.diff_image is None
-    assert result.diff_pixels == reference(a, b)[0]
+    count, image = reference(a, b)
+    assert result.diff_pixels == count
+    assert_mask_is(result, reference_mask(image))  # the mask without drawing anything
 
 
 # --------------------------------------------------------------------------- compare_pngs / load_rgba
@@ -391,6 +413,8 @@ def test_identical_png_bytes_short_circuit():
     assert np.array_equal(result.diff_image, reference(a, a)[1])
     no_image = compare_pngs(data, data, want_diff_image=False)
     assert no_image.diff_image is None and no_image.diff_pixels == 0
+    for short_cut in (result, no_image, compare_pngs(data, data, diff_mask=True)):
+        assert_mask_is(short_cut, np.zeros(a.shape[:2], dtype=bool))
     with pytest.raises(ValueError, match="image a"):
         compare_pngs(b"garbage", b"garbage")
 
@@ -408,6 +432,7 @@ def test_size_mismatch_pads_with_transparent_pixels(tmp_path):
     expected = reference(pad(small, 12, 11), large)
     assert result.diff_pixels == expected[0]
     assert np.array_equal(result.diff_image, expected[1])
+    assert_mask_is(result, reference_mask(expected[1]))  # the padded extent, as the count
     # different sizes in both directions
     wide, tall = solid(14, 5, (0, 0, 0, 255)), solid(6, 9, (0, 0, 0, 255))
     crossed = compare_pngs(png_bytes(wide), png_bytes(tall))
@@ -455,8 +480,8 @@ def test_threshold_out_of_range(threshold):
     [
         (solid(4, 4), solid(5, 4), "sizes do not match"),
         (solid(4, 4), solid(4, 4).astype(np.uint16), "dtype"),
-        (solid(4, 4), solid(4, 4)[..., :3], "shape"),
-        (solid(4, 4), solid(4, 4).tolist(), "numpy array"),
+        (solid(4, 4), solid(4, 4)[..., :2], "shape"),
+        (solid(4, 4), solid(4, 4).tolist(), "b must be a numpy uint8 array.*got list"),
     ],
     ids=["size", "dtype", "channels", "not-array"],
 )

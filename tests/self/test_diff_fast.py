@@ -59,6 +59,11 @@ def assert_engines_agree(a: np.ndarray, b: np.ndarray, **opts):
     assert fast.diff_pixels == ref.diff_pixels, f"[{label}] count {fast.diff_pixels} != reference {ref.diff_pixels}"
     assert fast.total_pixels == ref.total_pixels
     assert fast.size_mismatch is None
+    for result in (ref, fast):
+        assert result.mask.dtype == np.bool_ and result.mask.shape == a.shape[:2]
+        assert int(result.mask.sum()) == result.diff_pixels, f"[{label}] the mask is not the counted pixels"
+    wrong_mask = np.argwhere(fast.mask != ref.mask)
+    assert wrong_mask.size == 0, f"[{label}] mask differs at {len(wrong_mask)} pixels, first (y, x): {wrong_mask[:5].tolist()}"
     if ref.diff_image is None:
         assert fast.diff_image is None, f"[{label}] an image was not asked for"
         return fast
@@ -406,6 +411,47 @@ def test_random_corpus_exercises_the_kernel():
             aa_seen += bool((result.diff_image[..., :3] == (255, 255, 0)).all(axis=2).any())
             translucent += bool((a[..., 3] < 255).any())
     assert counted > 40 and aa_seen > 10 and translucent > 10
+
+
+# --------------------------------------------------------------------------- the mask
+
+ALT = (0, 0, 255)
+
+
+def mask_by_colour(a: np.ndarray, b: np.ndarray, engine_name: str) -> tuple[np.ndarray, np.ndarray, object]:
+    """(mask, pixels drawn in the diff or the alt colour, result) with diff_color_alt set."""
+    result = engine.compare_with_engine(engine_name, a, b, diff_color_alt=ALT)
+    image = result.diff_image
+    painted = (image == (255, 0, 0, 255)).all(axis=2) | (image == (*ALT, 255)).all(axis=2)
+    return result.mask, painted, result
+
+
+def all_pairs() -> list:
+    pairs = [load_pair(p.values[0], p.values[1]) for p in corpus_pairs()]
+    return pairs + [make(seed) for make, n in GENERATORS.values() for seed in range(n)]
+
+
+def load_pair(path_a: Path, path_b: Path):
+    a, b = load_rgba(path_a), load_rgba(path_b)
+    if a.shape != b.shape:
+        w, h = max(a.shape[1], b.shape[1]), max(a.shape[0], b.shape[0])
+        a, b = pad(a, w, h), pad(b, w, h)
+    return a, b
+
+
+@pytest.mark.parametrize("engine_name", ["fast", "numpy"])
+def test_mask_with_diff_color_alt_is_every_counted_pixel(engine_name):
+    """With diff_color_alt, the counted pixels are in two colours; the mask holds both
+    and is the mask of the count-only comparison (drawing options do not move it)."""
+    red_only_misses = 0
+    for a, b in all_pairs():
+        mask, painted, result = mask_by_colour(a, b, engine_name)
+        assert np.array_equal(mask, painted) and int(mask.sum()) == result.diff_pixels
+        count_only = engine.compare_with_engine(engine_name, a, b, want_diff_image=False)
+        assert np.array_equal(mask, count_only.mask)
+        red = (result.diff_image == (255, 0, 0, 255)).all(axis=2)
+        red_only_misses += int(mask.sum() - red.sum())
+    assert red_only_misses > 1000  # matching pure red would have lost these
 
 
 def test_non_contiguous_input():

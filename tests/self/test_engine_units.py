@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from regress.browser import chromium as browser
-from regress.run import baselines
+from regress.run import baselines, references
 from regress.browser.geometry import Box, relation_problem
 from regress.run.artifacts import rotate
 
@@ -45,14 +45,14 @@ def test_relation_problem_says_what_was_measured():
 
 
 def test_baseline_path_names_scenario_check_viewport_browser_platform(tmp_path):
-    path = baselines.baseline_path("article", "visual_page", "mobile", "chromium", root=tmp_path)
-    assert path == (tmp_path / "article" / f"visual_page-mobile-chromium-{baselines.platform_name()}.png").resolve()
+    path = references.baseline_path("article", "visual_page", "mobile", "chromium", root=tmp_path)
+    assert path == (tmp_path / "article" / f"visual_page-mobile-chromium-{references.platform_name()}.png").resolve()
 
 
 @pytest.mark.parametrize("scenario", ["../escape", "../../etc", "/abs"])
 def test_baseline_path_cannot_leave_the_baselines_dir(tmp_path, scenario):
     with pytest.raises(ValueError, match="would leave"):
-        baselines.baseline_path(scenario, "x", "desktop", "chromium", root=tmp_path / "baselines")
+        references.baseline_path(scenario, "x", "desktop", "chromium", root=tmp_path / "baselines")
 
 
 def test_write_atomic_replaces_whole_file_and_leaves_no_temp(tmp_path):

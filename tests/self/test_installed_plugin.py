@@ -4,9 +4,11 @@ In a temporary directory with no conftest: a throwaway venv (``--system-site-pac
 the project's dependencies reached through a ``.pth`` line, since the system Python has
 none of them), this project installed into it non-editable from a copy of its sources
 (``--no-index --no-deps --no-build-isolation``: no network), one scenario file, and no
-site settings of its own, so the package's data provides them. The demo site is started
-by the installed ``regress serve`` and passed with ``--base-url``; the plugin comes in
-through its ``pytest11`` entry point. A layout check passes and a broken one fails.
+site settings of its own, so the package's generic defaults are all (they name no site and
+none of its components). The demo site is started by the installed ``regress serve`` and
+passed with ``--base-url``; the plugin comes in through its ``pytest11`` entry point. A layout
+check passes and a broken one fails; a check that needs the site's components, which the
+generic settings do not list, is one collection error saying where to list them.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "regress", "pages", "demo_site", "config/site.yaml")
+SOURCES = ("pyproject.toml", "regress", "pages", "demo_site")  # not config/: the package has its own settings
 ARTICLE = "/www/nation/2022/06/120_330924.html"
 SCENARIO = f"""scenarios:
   - name: installed
@@ -85,10 +87,10 @@ def demo_url(installed, tmp_path_factory):
         proc.wait(10)
 
 
-def _project(tmp_path: Path, count: int) -> Path:
+def _project(tmp_path: Path, count: int, scenario: str = SCENARIO) -> Path:
     project = tmp_path / "project"
     (project / "scenarios").mkdir(parents=True)
-    (project / "scenarios" / "installed.yaml").write_text(SCENARIO.replace("COUNT", str(count)), encoding="utf-8")
+    (project / "scenarios" / "installed.yaml").write_text(scenario.replace("COUNT", str(count)), encoding="utf-8")
     return project
 
 
@@ -119,3 +121,14 @@ def test_a_broken_layout_check_fails_outside_the_repository(installed, demo_url,
     done = _pytest(installed, _project(tmp_path, 11), demo_url)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
     assert "top_ten.items: 10 found, expected 11" in done.stdout, done.stdout[-3000:]
+
+
+def test_a_check_needing_components_the_generic_settings_lack_is_one_error(installed, demo_url, tmp_path):
+    scenario = SCENARIO.replace("      - kind: layout\n", "      - kind: print_preview\n      - kind: layout\n", 1)
+    done = _pytest(installed, _project(tmp_path, 10, scenario), demo_url)
+    out = done.stdout + done.stderr
+    assert done.returncode == pytest.ExitCode.INTERRUPTED and "Traceback" not in out, out[-3000:]
+    errors = [line for line in out.splitlines() if line.startswith("ERROR ")]
+    assert len(errors) == 1, out[-3000:]
+    assert re.search(r"installed\.yaml:6: scenarios\[0\]\.checks\[0\]: a print_preview check needs the "
+                     r"components it looks at: the site settings list none under print_preview\.hidden", out), out[-3000:]

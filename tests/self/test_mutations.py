@@ -1,5 +1,6 @@
-"""The mutation catalog (demo_site/mutations.py): every mutation is caught by the checks it
-names, with the message it names, against the unmutated site in the same session; and every
+"""The mutation catalog (the defects of demo_site/mutations.py, what must catch each in
+expectations.py): every mutation is caught by the checks its expectation names, with the
+message it names, against the unmutated site in the same session; and every
 check of the regression suite is proven by at least one mutation. The runs and their
 judgement live in catalog.py (with its modes: rules × news day; REGRESS_CATALOG picks them);
 the closing lines and the table are conftest.py's.
@@ -9,10 +10,16 @@ from __future__ import annotations
 import pytest
 
 from catalog import CATALOG, CATALOGS, ENABLED, PINNED, coverage, left_out, selection, write_coverage, COVERAGE_FILE
+import expectations
 from demo_site import mutations
 
 CASES = [pytest.param(mode.name, name, id=name if mode is PINNED else f"{mode.name}-{name}")
          for mode in ENABLED for name in mutations.names()]
+
+
+# The tests that read the catalog's definitions only; any other test of this module starts the runs.
+WELL_FORMEDNESS = {"test_every_mutation_has_an_expectation_and_every_expectation_a_mutation",
+                   "test_catalog_is_well_formed", "test_pinned_only_marks_are_story_content_only"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -22,24 +29,30 @@ def _start_runs_early(request):
     params = [item.callspec.params for item in mine if hasattr(item, "callspec")]
     chosen = {(p["mode"], p["name"]) for p in params if "name" in p}
     modes = {p["mode"] for p in params if "mode" in p}
-    if any(item.name != "test_catalog_is_well_formed" for item in mine):
+    if any(item.originalname not in WELL_FORMEDNESS for item in mine):
         modes.add(PINNED.name)
     for mode in sorted(modes):
         CATALOGS[mode].submit(None)  # every verdict is against the unmutated run of its mode
-    for mode, name in sorted(chosen, key=lambda c: -len(selection(mutations.get(c[1])))):
+    for mode, name in sorted(chosen, key=lambda c: -len(selection(expectations.of(c[1])))):
         CATALOGS[mode].submit(name)
     yield
 
 
+def test_every_mutation_has_an_expectation_and_every_expectation_a_mutation():
+    registered, expected = set(mutations.names()), set(expectations.EXPECTATIONS)
+    assert not registered - expected, ("mutations of demo_site/mutations.py without an entry in "
+                                       f"tests/self/expectations.py: {sorted(registered - expected)}")
+    assert not expected - registered, ("entries of tests/self/expectations.py that name no mutation of "
+                                       f"demo_site/mutations.py: {sorted(expected - registered)}")
+
+
 def test_catalog_is_well_formed():
-    names = mutations.names()
-    assert len(names) >= 60, f"only {len(names)} mutations"
-    for name in names:
-        m = mutations.get(name)
-        assert m.description, name
-        for expect in m.expect:
-            assert selection(m, [expect]), \
-                f"{name}: {expect.items} names no collected item at {list(m.viewports)}"
+    for name in mutations.names():
+        assert mutations.get(name).description, name
+        expected = expectations.of(name)
+        for expect in expected.expect:
+            assert selection(expected, [expect]), \
+                f"{name}: {expect.items} names no collected item at {list(expected.viewports)}"
 
 
 # The one pinned-only mutation that is not a data change: it stops the replica's own rotation of
@@ -50,10 +63,10 @@ ORDER_MECHANIC_EXCEPTIONS = {"trending-frozen"}
 
 def test_pinned_only_marks_are_story_content_only():
     """Only a change of story content or order may be pinned-only, and it says why."""
-    marked = [name for name in mutations.names() if mutations.get(name).pinned_only]
+    marked = [name for name in mutations.names() if expectations.of(name).pinned_only]
     for name in marked:
         m = mutations.get(name)
-        assert len(m.pinned_only) > 30, f"{name}: say why it is no regression on a live site"
+        assert len(expectations.of(name).pinned_only) > 30, f"{name}: say why it is no regression on a live site"
         if name in ORDER_MECHANIC_EXCEPTIONS:
             assert not (m.extra_css or m.status_filter or m.transform), name
             continue

@@ -89,7 +89,8 @@ def test_run_writes_report_junit_and_run_record(failed_run: Path):
     assert run["finished"] and "git_head" in run and run["project_root"] and run["baselines_digest"]
     visual = next(i for i in run["items"] if i["kind"] == "visual")
     assert visual["status"] == "failed" and visual["viewport"] == "desktop"
-    assert Path(visual["visual"]["actual"]).is_file() and visual["visual"]["ratio"] > 0
+    assert run["version"] == 2 and visual["reference"]["format"] == "png"
+    assert Path(visual["reference"]["actual"]).is_file() and visual["reference"]["ratio"] > 0
     # the Playwright trace of the failed item is kept inside this run's folder
     assert visual["traces"] and all(Path(t).is_file() and failed_run in Path(t).parents for t in visual["traces"])
     hostile = next(i for i in run["items"] if "test_hostile" in i["nodeid"])

@@ -27,8 +27,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from regress.run import changes
-from regress.run.approve import localize, record_lock
-from regress.run.record import RunRecord
+from regress.run.approve import localize
+from regress.run.record import RunRecord, record_lock
 from test_report import HOSTILE, HOSTILE_TESTS
 
 PAGES = {"article": "/www/nation/2022/06/120_330924.html", "top10_article": "/www/nation/2023/02/177_344903.html"}
@@ -114,7 +114,7 @@ def record(project: Path) -> RunRecord:
 
 def capture(project: Path, nodeid: str) -> bytes:
     """The capture the run saved for ``nodeid``."""
-    return Path(next(i for i in record(project).items if i.nodeid == nodeid).visual.actual).read_bytes()
+    return Path(next(i for i in record(project).items if i.nodeid == nodeid).reference.actual).read_bytes()
 
 
 def approved(project: Path) -> list[str]:
@@ -190,13 +190,13 @@ def _oracle(run: RunRecord) -> list[set[str]]:
     cropped to the box of every differing pixel."""
     keys: dict[tuple, set[str]] = {}
     for entry in changes.reviewable(run):
-        expected = Image.open(entry.visual.expected).convert("RGBA")
-        actual = Image.open(entry.visual.actual).convert("RGBA")
+        expected = Image.open(entry.reference.expected).convert("RGBA")
+        actual = Image.open(entry.reference.actual).convert("RGBA")
         assert expected.size == actual.size
         bands = ImageChops.difference(expected, actual).split()
         boxes = [band.getbbox() for band in bands if band.getbbox()]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        key = (entry.visual.component, expected.crop(box).tobytes(), actual.crop(box).tobytes(),
+        key = (entry.reference.component, expected.crop(box).tobytes(), actual.crop(box).tobytes(),
                box[2] - box[0], box[3] - box[1])
         keys.setdefault(key, set()).add(entry.nodeid)
     return list(keys.values())
@@ -472,7 +472,7 @@ def test_reject_from_a_terminal_then_approve_skips_it(made: Path, tmp_path: Path
     assert sorted(i.nodeid for i in record(project).items if i.rejected) == \
         sorted(node(p, "desktop") for p in PAGES)
     again = regress(project, "reject", "-k", "desktop", "--reports-dir", "reports")
-    assert again.returncode == 1 and "no failed visual item" in again.stdout
+    assert again.returncode == 1 and "no failed reference item" in again.stdout
     skipped = regress(project, "approve", "-k", "desktop", "--reports-dir", "reports")
     assert skipped.returncode == 1 and "approve: skipped 2 rejected capture(s)" in skipped.stdout
     assert {n: baseline(project, n).read_bytes() for n in before} == before

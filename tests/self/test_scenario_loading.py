@@ -6,17 +6,16 @@ depend on the real check modules.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
 from regress.checks import CheckKind, kinds
-from regress.model.scenario import (Scenario, ScenarioError, Settings, load_scenario_files,
+from regress.model.project import PACKAGE_SETTINGS
+from regress.model.scenario import (COMPONENT_SETTINGS, Scenario, ScenarioError, Settings, load_scenario_files,
                               load_scenarios, load_settings)
 from regress.model.schema import (ComponentList, ComponentName, Context, CountRange, Field, Length,
-                            ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName,
-                            ranges_in_px)
+                            ListOf, MapOf, Nested, OneOf, Range, Span, ViewportName)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -242,8 +241,6 @@ def test_error_path_is_relative_to_cwd(tmp_path, settings, monkeypatch):
 # (id, replace this in SITE, with this, line marker (first line containing it), key, fragment)
 BAD_SETTINGS = [
     ("unknown-section", "visual:", "visuals:", "visuals:", "visuals", "did you mean 'visual'?"),
-    ("missing-section", "print_preview: {pdf_pages: [1, 12]}\n", "", None, "",
-     "missing required key 'print_preview'"),
     ("viewport-zero", "width: 375", "width: 0", "mobile:", "viewports.mobile.width", "must be >= 1, got 0"),
     ("viewport-float", "height: 812", "height: 812.5", "mobile:", "viewports.mobile.height",
      "expected integer, got number 812.5"),
@@ -276,6 +273,62 @@ def test_bad_settings(tmp_path, old, new, marker, key, fragment):
         n for n, row in enumerate(text.splitlines(), 1) if marker in row)
     assert (err.line, err.key) == (line, key), str(err)
     assert fragment in str(err)
+
+
+def test_a_settings_file_read_alone_must_be_complete(tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text(SITE.replace("print_preview: {pdf_pages: [1, 12]}\n", ""))
+    with pytest.raises(ScenarioError) as info:
+        load_settings(path, defaults=None)
+    assert (info.value.line, info.value.key) == (1, ""), str(info.value)
+    assert "missing required key 'print_preview'" in str(info.value)
+
+
+def test_a_project_file_states_only_what_differs_from_the_package_defaults(tmp_path):
+    package = load_settings(PACKAGE_SETTINGS)
+    path = tmp_path / "site.yaml"
+    path.write_text("font_controls: {step_px: 4}\nviewports:\n  phone: {width: 360, height: 640}\n"
+                    "visual:\n  live: {mask: [article.body]}\n")
+    settings = load_settings(path)
+    assert settings.path == str(path) and Path(settings.defaults).resolve() == PACKAGE_SETTINGS
+    # a section's keys merge into the defaults' section...
+    assert settings["font_controls"] == {**package["font_controls"], "step_px": 4}
+    assert settings["visual"]["threshold"] == package["visual"]["threshold"]
+    assert settings["visual"]["live"] == {**package["visual"]["live"], "mask": ["article.body"]}
+    # ...a mapping of names replaces the defaults' whole; an absent section is the defaults'
+    assert settings.viewports == {"phone": (360, 640)}
+    assert settings["links"] == package["links"] and settings["site"] == package["site"]
+
+
+@pytest.mark.parametrize("text, line, key, fragment", [
+    ("links:\n  retry: 3\n", 2, "links.retry", "unknown key 'retry'"),
+    # the merged settings are validated whole: min_px of the project above the defaults' max_px
+    ("site: {name: x}\nfont_controls:\n  min_px: 30\n", 2, "font_controls", "min_px <= default_px <= max_px"),
+    ("viewports:\n  phone: {width: 360}\n", 2, "viewports.phone", "missing required key 'height'"),
+], ids=["unknown-key", "cross-key-after-merge", "replaced-map-incomplete"])
+def test_errors_of_a_project_file_name_its_own_lines(tmp_path, text, line, key, fragment):
+    path = tmp_path / "site.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_settings(path)
+    err = info.value
+    assert (err.path, err.line, err.key) == (str(path), line, key), str(err)
+    assert fragment in str(err)
+
+
+def test_the_package_defaults_name_no_site_and_none_of_its_components():
+    """Generic defaults: an installed plugin's project names its own site, components and masks."""
+    package = load_settings(PACKAGE_SETTINGS)
+    assert package.defaults is None and not {"name", "article_path"} & package["site"].keys()
+    assert not package["site"]["sensitive_hosts"]
+    named = {path: value for path in COMPONENT_SETTINGS if (value := _at(package.raw, path))}
+    assert not named, f"the package's defaults name components: {named}"
+
+
+def _at(mapping, path):
+    for key in path:
+        mapping = mapping[key]
+    return mapping
 
 
 def test_real_site_settings_load():
@@ -363,7 +416,7 @@ def test_check_options_normalized(tmp_path, settings):
                               "max_diff_ratio": 0.0, "wait": 500}
     assert layout.name == "headline"
     assert layout.options["width"].resolve(375) == (187.5, 375)
-    assert layout.options["height"].resolve(812) == (10, math.inf)
+    assert layout.options["height"].resolve(812) == (10, None)
     assert pp.options["formats"] == [{"paper": "A4"}]
     assert str(pp.options["boxes"]["menu.logo"]) == "120px"
 
@@ -466,10 +519,42 @@ def test_count_range_rejects(bad):
         CountRange().validate(bad, Context())
 
 
-def test_ranges_in_px():
-    assert ranges_in_px(Range().validate("50%..100%", Context()), 800) == (400, 800)
-    assert ranges_in_px(Range().validate("..300px", Context()), 800) == (0, 300)
-    assert ranges_in_px(Range().validate([10, None], Context()), 800) == (10, None)
+@pytest.mark.parametrize(
+    "text, extent, bounds, inside, outside",
+    [
+        ("50%..100%", 800, (400, 800), [400, 800], [399, 801]),
+        ("..300px", 800, (0, 300), [0, 300], [301]),  # open low end: 0
+        ("300px..", 800, (300, None), [300, 1e9], [299]),  # open high end: None, no limit
+        ("10%..", 400, (40, None), [40, 1e9], [39]),
+        ([10, None], 800, (10, None), [10, 1e9], [9]),
+        ([None, 10], 800, (0, 10), [0, 10], [11]),
+        ("25%", 400, (100, 100), [100], [99, 101]),
+        ("10px..50%", 400, (10, 200), [10, 200], [9, 201]),
+    ],
+)
+def test_range_to_px_open_ends(text, extent, bounds, inside, outside):
+    span = Range().validate(text, Context())
+    assert span.resolve(extent) == bounds
+    assert all(span.contains(v, extent) for v in inside)
+    assert not any(span.contains(v, extent) for v in outside)
+
+
+@pytest.mark.parametrize(
+    "text, height, problem",
+    [
+        ("300px..", 250, "menu height is 250 px, expected 300..∞ px; box (x=0, y=0, w=100, h=250)"),
+        ("300px..", 5000, None),
+        ("..50%", 500, "menu height is 500 px, expected 0..406 px; box (x=0, y=0, w=100, h=500)"),
+    ],
+)
+def test_layout_size_relation_with_open_ends(text, height, problem):
+    """The layout check reads a range's px through Span.resolve, open ends included."""
+    from regress.browser.geometry import Box, Measured
+    from regress.checks.layout import _relation_problems
+
+    rel = {"a": "menu", "rel": "height", "range": Range().validate(text, Context())}
+    measured = Measured(1, 1, Box(0, 0, 100, height))
+    assert _relation_problems(rel, lambda name: measured, 375, 812) == ([problem] if problem else [])
 
 
 LAYOUT = {"layout": kinds()["layout"]}  # the real layout kind's option schema
@@ -505,4 +590,4 @@ def test_layout_options_normalized(tmp_path, settings):
     assert options["visible"] == [] and options["no_overflow"] is True
     assert options["count"] == {"top_ten.items": (10, 10), "menu": (1, None)}
     [rel] = options["relations"]
-    assert ranges_in_px(rel["range"], 375) == (300, 375) and rel["tolerance"] == 1.0
+    assert rel["range"].resolve(375) == (300, 375) and rel["tolerance"] == 1.0

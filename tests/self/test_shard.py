@@ -3,6 +3,7 @@ every time, and ``regress merge`` makes one report of the shards."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -138,32 +139,50 @@ def _merge(out: Path, *shards: Path) -> subprocess.CompletedProcess:
                           cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
 
 
-def test_merge_that_cannot_render_the_report_fails_with_one_line(tmp_path):
-    shard1 = _one_shard(tmp_path)
+def test_merge_of_an_invalid_record_writes_nothing(tmp_path):
+    shard1, shard2 = _one_shard(tmp_path, 1), _one_shard(tmp_path, 2)
     # a record of another version: items without the "kind" the report groups by
-    record = shard1 / "run.json"
+    record = shard2 / "run.json"
     run = json.loads(record.read_text(encoding="utf-8"))
     for item in run["items"]:
         del item["kind"]
     record.write_text(json.dumps(run), encoding="utf-8")
     out = tmp_path / "merged"
-    merged = _merge(out, shard1)
+    merged = _merge(out, shard1, shard2)
     assert merged.returncode == 2, merged.stdout + merged.stderr
     lines = merged.stderr.strip().splitlines()
     assert len(lines) == 1, merged.stderr
-    assert lines[0].startswith(f"merge: could not render {out / 'index.html'} from the merged run.json: ")
-    assert "'kind'" in lines[0] and "Traceback" not in merged.stderr
-    assert f"{out / 'junit.xml'}: " in merged.stdout  # what it did write is still listed
+    assert re.fullmatch(rf"merge: {re.escape(str(record))}: not a run record: at items\.\d+: "
+                        r"'kind' is a required property", lines[0]), lines[0]
+    assert "Traceback" not in merged.stderr
+    assert not out.exists()  # checked before anything was written: no junit.xml, run.json or report
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"items": [{"status": "passed"}]}'], ids=["not-json", "no-nodeid"])
-def test_merge_of_an_unreadable_run_record_names_it(tmp_path, content):
+def test_merge_of_a_version_1_record_writes_the_current_version(tmp_path):
+    shard1 = _one_shard(tmp_path)
+    record = shard1 / "run.json"
+    run = json.loads(record.read_text(encoding="utf-8"))
+    for item in run["items"]:
+        assert item.pop("reference") is None  # no visual items here: version 1 had no entry for them
+    record.write_text(json.dumps({**run, "version": 1}), encoding="utf-8")
+    out = tmp_path / "merged"
+    merged = _merge(out, shard1)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["version"] == 2
+    assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("content, why", [("{not json", "not readable as JSON"),
+                                          ('{"items": [{"status": "passed"}]}', "not a run record")],
+                         ids=["not-json", "no-nodeid"])
+def test_merge_of_an_unreadable_run_record_names_it(tmp_path, content, why):
     shard1 = _one_shard(tmp_path)
     (shard1 / "run.json").write_text(content, encoding="utf-8")
     merged = _merge(tmp_path / "merged", shard1)
     assert merged.returncode == 2
     lines = merged.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"merge: {shard1 / 'run.json'} is not a run record"), merged.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"merge: {shard1 / 'run.json'}: {why}"), merged.stderr
+    assert not (tmp_path / "merged").exists()
 
 
 def test_merge_with_an_interrupted_shard_is_interrupted(tmp_path):

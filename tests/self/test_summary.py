@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from regress.run.record import FailureRecord, ItemRecord, RunRecord, VisualRecord
+from regress.run.record import FailureRecord, ItemRecord, ReferenceRecord, RunRecord
 from regress.run.summary import render_summary
 
 HOSTILE = 'the site says: <img src=x onerror=alert(1)> | `tick` ``two`` <script>alert(2)</script>'
@@ -31,7 +31,7 @@ def _visual(tmp: Path, name: str, viewport: str, red_at: int, component="share_b
         nodeid=f"scenarios/a.yaml::article::visual_share_bar[{viewport}]" if component == "share_bar"
         else f"scenarios/a.yaml::article::{name}[{viewport}]",
         kind="visual", viewport=viewport, status="failed",
-        visual=VisualRecord(baseline=str(tmp / "baselines" / f"{name}.png"), component=component,
+        reference=ReferenceRecord(baseline=str(tmp / "baselines" / f"{name}.png"), component=component,
                             expected=_png(folder / "expected.png", None), actual=_png(folder / "actual.png", red_at),
                             diff_pixels=16, ratio=16 / 600, boxes=[component]))
 
@@ -81,7 +81,7 @@ def test_summary_of_a_run(tmp_path: Path):
     assert "### Groups of identical changes (1)" in lines
     group = next(line for line in lines if line.startswith("- `share_bar`"))
     assert "changed region 4\u00d74 px: the same change in 3 captures" in group
-    assert "- 1 other visual failure(s), each a change of its own." in lines
+    assert "- 1 other changed reference(s), each a change of its own." in lines
     # the tally and the commands
     assert "Decisions so far: 3 to review, 0 approved, 1 rejected." in lines
     assert "regress review                # approve or reject in the browser, groups at once" in lines
