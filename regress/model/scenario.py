@@ -114,7 +114,7 @@ SETTINGS_SCHEMA = Nested({
                                                 "(host[:port]); default: the host under test"),
         "section_path": Field(str, check=check_page, doc="a list page (a section) whose story list the "
                                                          "structural tests read"),
-        "section_stories": CountRange(default=[1, None], doc="how many stories the list template shows, "
+        "section_stories": CountRange(default=(1, None), doc="how many stories the list template shows, "
                                                              "e.g. '1..30'"),
     }, default={"sensitive_hosts": []}),
     "viewports": MapOf(Field(str, check=check_name), Nested({
