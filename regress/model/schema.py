@@ -1,9 +1,11 @@
 """A tiny declarative schema for the suite's YAML: site settings, scenarios and
 the options of every check kind.
 
-Why not jsonschema or pydantic: every mistake must be reported in a scenario
-author's words -- file, line, dotted key, what was expected, the valid
-choices -- and the suite depends on nothing but pyyaml and playwright.
+Why not jsonschema or pydantic here: every mistake must be reported in a scenario
+author's words -- file, line, dotted key, what was expected, the valid choices,
+a "did you mean" -- which needs the YAML's line of every key and the page
+objects' vocabularies. (The run record, which machines read, is checked with
+jsonschema: :mod:`regress.run.record`.) This module uses the standard library only.
 
 A schema is a tree of :class:`Field` objects. ``field.validate(value, ctx, at)``
 returns the normalized value or raises :class:`ScenarioError`; ``ctx`` carries

@@ -7,7 +7,9 @@ import yaml
 
 import chrome as chrome_reader
 from pages import ArticlePage
+from regress.browser.chromium import apply_timeouts
 from regress.run.baselines import write_atomic
+from regress.run.references import UpdateMode, Verdict, decide
 
 CHROME_FILE = "chrome.yaml"
 
@@ -25,27 +27,36 @@ def seed():
 
 @pytest.fixture(scope="session")
 def _chrome_file(browser, base_url, site_settings, regress_target, target_baselines_dir, update_baselines):
-    """(the target's chrome reference, the line saying it was written or None)."""
-    path = target_baselines_dir / CHROME_FILE
-    if path.is_file() and update_baselines in (None, "missing"):
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
-    if not update_baselines:
+    """(the target's chrome reference, the line saying it was written or None). The update
+    policy is the one every reference follows (regress.run.references.decide); comparing is
+    each chrome test's own, part by part, so an existing reference is only read unless the
+    update mode may replace it."""
+    path, mode = target_baselines_dir / CHROME_FILE, UpdateMode.of(update_baselines)
+    expected = path.read_text(encoding="utf-8") if path.is_file() else None
+    if expected is not None and mode in (UpdateMode.COMPARE, UpdateMode.MISSING):
+        return yaml.safe_load(expected), []
+    if expected is None and decide(mode, False, None) is Verdict.FAIL_MISSING:
         pytest.fail(f"no chrome reference {path} for target {regress_target.name}: record it with "
                     f"`regress reference --target {regress_target.name}`", pytrace=False)
+    recorded = _record_chrome(browser, base_url, site_settings)
+    text = yaml.safe_dump(recorded, allow_unicode=True, sort_keys=False, width=120)
+    verdict = decide(mode, expected is not None, None if expected is None else text == expected)
+    if not verdict.writes:
+        return recorded, []
+    write_atomic(path, text.encode("utf-8"))
+    return recorded, [f"{verdict.value} {path}"]
+
+
+def _record_chrome(browser, base_url, site_settings) -> dict:
+    """The site's chrome as chrome.py reads it, at the first viewport."""
     width, height = next(iter(site_settings.viewports.values()))
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
                                   timezone_id="Asia/Seoul")
+    apply_timeouts(context)
     try:
-        site = ArticlePage(context.new_page(), base_url).open(site_settings.site["article_path"])
-        recorded = chrome_reader.record(site)
+        return chrome_reader.record(ArticlePage(context.new_page(), base_url).open(site_settings.site["article_path"]))
     finally:
         context.close()
-    text = yaml.safe_dump(recorded, allow_unicode=True, sort_keys=False, width=120)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return recorded, []
-    written = [f"{'replaced' if path.is_file() else 'new'} {path}"]
-    write_atomic(path, text.encode("utf-8"))
-    return recorded, written
 
 
 @pytest.fixture

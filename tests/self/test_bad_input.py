@@ -37,14 +37,14 @@ def baselines_copy(tmp_path):
 
 def declared_baselines(root: Path) -> list[Path]:
     """The baseline of every capture the scenarios declare for the demo target (pinned rules)."""
-    from regress.checks import load_suite_scenarios
+    from regress.checks import load_suite_scenario_files
     from regress.model.scenario import load_settings, scenario_files
-    from regress.run.baselines import baseline_path
+    from regress.run.references import baseline_path
 
     settings = load_settings(ROOT / "config" / "site.yaml")
+    scenarios = load_suite_scenario_files(scenario_files(ROOT / "config" / "scenarios"), settings).all()
     return sorted(baseline_path(scenario.name, check.name, viewport, "chromium", root=root)
-                  for path in scenario_files(ROOT / "config" / "scenarios")
-                  for scenario in load_suite_scenarios(path, settings)
+                  for scenario in scenarios
                   for check in scenario.checks if check.kind == "visual" and "pinned" in check.rules
                   for viewport in check.viewports)
 
@@ -106,7 +106,7 @@ def test_a_run_that_never_starts_keeps_the_last_runs_place(tmp_path):
     approve = subprocess.run([sys.executable, "-m", "regress", "approve", "--reports-dir", str(reports)],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert approve.returncode == 1, approve.stdout + approve.stderr  # found the run: nothing to approve in it
-    assert "approve: no failed visual item of the last run is left to approve" in approve.stdout, approve.stdout
+    assert "approve: no failed reference item of the last run is left to approve" in approve.stdout, approve.stdout
 
 
 class _BrokenSite(BaseHTTPRequestHandler):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from regress.run.baselines import platform_name
+from regress.run.references import platform_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "config" / "site.yaml"
