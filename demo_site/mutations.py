@@ -795,3 +795,93 @@ register(Mutation(
     description="The print view starts the body at the second paragraph.",
     response_filter=_html_filter(r'(<div id="startts" class="view_body">\s*)<p>[^<]*</p>', r"\1", page="print"),
 ))
+
+
+# -- page metadata (the article head) ---------------------------------------------
+_JSON_LD = r'(<script type="application/ld\+json">.*?)'  # inside the JSON-LD block, up to the match
+
+register(Mutation(
+    name="og-url-home",
+    description="og:url points at the home page instead of the article (the head's URL block uses the site root).",
+    response_filter=_html_filter(r'(<meta property="og:url" content="https?://[^/"]+/)[^"]*"', r'\1"'),
+))
+
+register(Mutation(
+    name="ld-date-modified-stale",
+    description="The JSON-LD dateModified repeats datePublished: it never follows the Updated time the page shows.",
+    response_filter=_html_filter(_JSON_LD + r'("datePublished": ("[^"]*"),\s*"dateModified": )"[^"]*"', r"\1\2\3"),
+))
+
+register(Mutation(
+    name="ld-dates-wall-time-as-utc",
+    description="The JSON-LD dates carry the KST wall time marked as UTC ('...T16:12:00Z'): nine hours off.",
+    # only the dates carry an offset in the block
+    response_filter=_in_block('<script type="application/ld+json">', "</script>", '+09:00"', 'Z"'),
+))
+
+register(Mutation(
+    name="ld-json-syntax-error",
+    description="The JSON-LD block ends with a trailing comma after its last member: not JSON, so crawlers drop it.",
+    response_filter=_html_filter(_JSON_LD + r"\}(\n\}</script>)", r"\1},\2"),
+))
+
+register(Mutation(
+    name="ld-author-publisher",
+    description="The JSON-LD author is the publisher (The Korea Times) instead of the byline's reporter or desk.",
+    response_filter=_html_filter(_JSON_LD + r'"author": \{.*?\}', r'\1"author": {"@type": "Organization", '
+                                                                    r'"name": "The Korea Times"}'),
+))
+
+register(Mutation(
+    name="ld-headline-truncated",
+    description="The JSON-LD headline is cut to 40 characters and an ellipsis (an SEO length rule in the template).",
+    response_filter=_html_filter(_JSON_LD + r'("headline": "[^"]{40})[^"]+"', "\\1\\2\u2026\""),
+))
+
+register(Mutation(
+    name="title-is-site-name",
+    description="The title block is lost: <title> and og:title carry only the site's name, not the headline.",
+    response_filter=_chain(_html_filter(r"<title>[^<]*</title>", "<title>The Korea Times</title>", page="article"),
+                           _html_filter(r'(<meta property="og:title" content=")[^"]*"', r'\1The Korea Times"',
+                                        page="article")),
+))
+
+register(Mutation(
+    name="og-image-404",
+    description="The image server lost the share renditions (the JPEGs og:image and the JSON-LD image name): 404.",
+    status_filter=lambda path: 404 if re.fullmatch(r"/img/news/[A-Za-z0-9_-]+-\d+x\d+\.jpg", path) else None,
+))
+
+register(Mutation(
+    name="favicon-404",
+    description="The favicon is gone from the static files (404).",
+    status_filter=_asset_404("/static/img/favicon.svg"),
+))
+
+register(Mutation(
+    name="article-noindex",
+    description="Article pages say noindex (a staging robots setting shipped): search engines drop the stories.",
+    response_filter=_html_filter(r'<meta name="robots" content="index,', '<meta name="robots" content="noindex,'),
+))
+
+register(Mutation(
+    name="description-empty",
+    description="The meta description is rendered empty (its block lost the story's summary).",
+    response_filter=_html_filter(r'<meta name="description" content="[^"]*">', '<meta name="description" content="">'),
+))
+
+
+# -- list pages -------------------------------------------------------------------
+register(Mutation(
+    name="section-list-empty",
+    description="A section page lists none of its stories (its list loops over the wrong variable): "
+                "only 'No articles in this section yet.'",
+    response_filter=_html_filter(r'(<body class="page_list page_section">.*?<ul class="story_list">).*?(</ul>)',
+                                 r'\1<li class="story_empty">No articles in this section yet.</li>\2', count=1),
+))
+
+register(Mutation(
+    name="section-thumbnails-broken",
+    description="The section list's thumbnails point at a wrong image folder (/imgs/news/...): every one broken.",
+    response_filter=_html_filter(r'(<a class="story_thumb" href="[^"]*"><img src=")/img/', r"\1/imgs/"),
+))

@@ -1,5 +1,5 @@
 """Page objects: regions with one root locator each; locators and verbs only."""
-from .base import ArticlePage, BasePage, PageNotLoaded
+from .base import ArticlePage, BasePage, ListPage, PageNotLoaded
 from .components import COMPONENTS, locate
 
-__all__ = ["ArticlePage", "BasePage", "PageNotLoaded", "COMPONENTS", "locate"]
+__all__ = ["ArticlePage", "BasePage", "ListPage", "PageNotLoaded", "COMPONENTS", "locate"]

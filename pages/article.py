@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -9,9 +10,22 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from .region import Region, evaluate_one
 
 
+@dataclass(frozen=True)
+class ShownArticle:
+    """What a reader sees of the story's facts, whitespace collapsed (None: the part is absent)."""
+
+    headline: str | None
+    posted: str | None  # "Posted : 2022-06-14 16:12"
+    updated: str | None
+    byline: str | None  # "By Kang Seung-woo"
+
+
 class Article(Region):
     root_selector = "#article"
     headline_selector = ".view_headline h1"
+    posted_selector = ".view_posted"
+    updated_selector = ".view_updated"
+    byline_selector = ".view_byline"
 
     @property
     def category(self):
@@ -27,11 +41,11 @@ class Article(Region):
 
     @property
     def posted(self):
-        return self.find(".view_posted")
+        return self.find(self.posted_selector)
 
     @property
     def updated(self):
-        return self.find(".view_updated")
+        return self.find(self.updated_selector)
 
     @property
     def tools(self):
@@ -67,7 +81,7 @@ class Article(Region):
 
     @property
     def byline(self):
-        return self.find(".view_byline")
+        return self.find(self.byline_selector)
 
     @property
     def body(self):
@@ -112,6 +126,18 @@ class Article(Region):
     @property
     def links(self):
         return self.find("a[href]")
+
+    _SHOWN_JS = """(root, selectors) => {
+      const text = sel => { const el = root.querySelector(sel);
+        return el ? (el.innerText || el.textContent || '').replace(/\\s+/g, ' ').trim() : null; };
+      return Object.fromEntries(Object.entries(selectors).map(([k, sel]) => [k, text(sel)]));
+    }"""
+
+    def shown(self) -> ShownArticle:
+        """The headline, dates and byline as the page shows them, in one round trip."""
+        selectors = {"headline": self.headline_selector, "posted": self.posted_selector,
+                     "updated": self.updated_selector, "byline": self.byline_selector}
+        return ShownArticle(**self.root.evaluate(self._SHOWN_JS, selectors))
 
     def body_font_px(self) -> float:
         return font_px(self.body, "article.body")

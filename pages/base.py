@@ -9,7 +9,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .article import Article, ShareBar
 from .footer import Footer
+from .head import PageHead, read_head
 from .menu import Menu
+from .section import StoryList
 from .widgets import Darkroom, Sidebar, TopFive, TopTen, Trending
 
 
@@ -31,6 +33,7 @@ class BasePage:
     def __init__(self, page: Page, base_url: str = ""):
         self.page = page
         self.base_url = base_url.rstrip("/")
+        self.response_headers: dict[str, str] = {}  # of the page's own response, once opened
 
     def url_of(self, path: str) -> str:
         return self.base_url + path
@@ -47,6 +50,7 @@ class BasePage:
         if response is None or not response.ok:
             status = response.status if response else "no response"
             raise PageNotLoaded(f"{url} answered {status}, expected a 2xx page")
+        self.response_headers = dict(response.headers)
         return self
 
     @property
@@ -65,6 +69,11 @@ class BasePage:
     def canonical_url(self) -> str | None:
         """The page's ``<link rel=canonical>`` as the browser resolves it, None without one."""
         return self.page.evaluate(CANONICAL_JS)
+
+    def head(self) -> PageHead:
+        """The head as crawlers read it (title, meta, canonical, favicon, JSON-LD), with the
+        page response's headers (an ``X-Robots-Tag`` there counts as much as a meta tag)."""
+        return read_head(self.page, self.response_headers)
 
     def has_horizontal_overflow(self) -> bool:
         return self.page.evaluate(
@@ -125,3 +134,15 @@ class ArticlePage(BasePage):
     @property
     def darkroom(self) -> Darkroom:
         return self.sidebar.darkroom
+
+
+class ListPage(BasePage):
+    """A list page: a section or sub-section, the home page's latest news, search results."""
+
+    @property
+    def list_title(self):
+        return self.page.locator(".list_main > .list_title").first
+
+    @property
+    def stories(self) -> StoryList:
+        return StoryList(self.page)

@@ -10,6 +10,7 @@ from typing import Callable, NamedTuple
 from playwright.sync_api import Locator
 
 from .base import ArticlePage
+from .section import StoryList
 
 
 class Component(NamedTuple):
@@ -62,6 +63,9 @@ COMPONENTS: dict[str, Component] = {
     "darkroom.items": Component("the Darkroom galleries", lambda p: p.darkroom.items.locator),
     "darkroom.titles": Component("the Darkroom gallery titles", lambda p: p.darkroom.titles),
     "darkroom.images": Component("the Darkroom gallery images", lambda p: p.darkroom.images),
+    "section.stories": Component("a list page's own stories", lambda p: StoryList(p.page).items.locator),
+    "section.headlines": Component("the list page's headline links", lambda p: StoryList(p.page).headlines),
+    "section.thumbnails": Component("the list page's thumbnail images", lambda p: StoryList(p.page).thumbnails),
     "footer": Component("the footer", lambda p: p.footer.root),
     "footer.imprint": Component("the imprint lines", lambda p: p.footer.imprint),
     "footer.links": Component("the footer link groups", lambda p: p.footer.link_area),

@@ -236,7 +236,8 @@ def run(ctx, options: Mapping[str, Any]) -> None:
     links = _collect(ctx, site, components, problems)
     base_origin = origin_of(ctx.base_url)
     kinds = [kind_of(link, base_origin, options["check_share"]) for link in links]
-    checker = _checker(settings, options, ctx.base_url)
+    # absent max_redirects: the settings' links.max_redirects
+    checker = LinkChecker.for_site(settings, ctx.base_url, options["allow_hosts"], options.get("max_redirects"))
     results = checker.check_many([link.href for link, kind in zip(links, kinds) if kind.fetched])
     facts = site.share_facts() if options["check_share"] else None
     found_in: dict[tuple[str, str, str], list[str]] = {}
@@ -263,19 +264,6 @@ def _collect(ctx, site, components: list[str], problems: Problems) -> list[Link]
             problems.add(component_check(name), f"[{name}] has no links (the component is missing or lost its links)")
         links.extend(Link.of(f) for f in found)
     return links
-
-
-def _checker(settings: Mapping[str, Any], options: Mapping[str, Any], base_url: str) -> LinkChecker:
-    """The fetcher, by the settings' ``links`` and the check's overrides."""
-    max_redirects = options.get("max_redirects")  # absent: the settings' links.max_redirects
-    return LinkChecker(
-        allow_hosts=list(dict.fromkeys([*settings["allow_hosts"], *options["allow_hosts"]])),
-        internal_origin=f"{origin_of(base_url)[0]}://{urlsplit(base_url).netloc}",
-        max_redirects=settings["max_redirects"] if max_redirects is None else max_redirects,
-        per_host_concurrency=settings["per_host_concurrency"],
-        retries=settings["retries"],
-        timeout_s=settings["timeout_s"],
-    )
 
 
 def _link_problems(link: Link, kind: LinkKind, results: Mapping[str, Any], facts: ShareFacts | None) -> list[str]:

@@ -76,6 +76,41 @@ class LinkResult:
     requested: bool = False
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """One URL fetched with its body (:meth:`LinkChecker.fetch`).
+
+    ``not_requested`` says why it was not requested (its host, or a redirect's, is not
+    allowed): then nothing is known of it but its syntax, and it is neither ok nor broken."""
+
+    url: str
+    final_url: str
+    status: int | None
+    redirects: int
+    body: bytes = b""
+    content_type: str = ""
+    error: str | None = None
+    not_requested: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.not_requested
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """Where following a URL through its redirects ended."""
+
+    url: str
+    status: int | None
+    redirects: int
+    error: str | None
+    note: str = ""
+    anchors_note: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
 # --- URL syntax -----------------------------------------------------------------
 
 def valid_hostname(host: str) -> bool:
@@ -323,6 +358,21 @@ class LinkChecker:
             self.cache = default_cache()
         self.per_host_concurrency = max(1, int(self.per_host_concurrency))
 
+    @classmethod
+    def for_site(cls, links_settings: Mapping[str, Any], base_url: str, allow_hosts: Iterable[str] = (),
+                 max_redirects: int | None = None) -> "LinkChecker":
+        """The site's link policy: the settings' ``links`` (hosts, redirects, concurrency, retries,
+        timeout), the site under test as the internal origin, plus a check's own ``allow_hosts``
+        and ``max_redirects`` (None: the settings')."""
+        return cls(
+            allow_hosts=list(dict.fromkeys([*links_settings["allow_hosts"], *allow_hosts])),
+            internal_origin=f"{origin_of(base_url)[0]}://{urlsplit(base_url).netloc}",
+            max_redirects=links_settings["max_redirects"] if max_redirects is None else max_redirects,
+            per_host_concurrency=links_settings["per_host_concurrency"],
+            retries=links_settings["retries"],
+            timeout_s=links_settings["timeout_s"],
+        )
+
     # -- policy --------------------------------------------------------------
     def is_internal(self, url: str) -> bool:
         return self._internal is not None and origin_of(url) == self._internal
@@ -399,8 +449,34 @@ class LinkChecker:
 
     def _fetch_document(self, doc: str, need_anchors: bool) -> Record:
         """Follow ``doc`` through redirects; returns a JSON-able record."""
-        url, hops, method = doc, 0, "GET" if need_anchors else "HEAD"
-        status: int | None = None
+        hop = self._follow(doc, "GET" if need_anchors else "HEAD")
+        rec = _record(hop.url, hop.status, hop.redirects, hop.error, note=hop.note, anchors_note=hop.anchors_note)
+        if need_anchors and hop.error is None and not hop.note:
+            ctype = hop.headers.get("content-type", "")
+            if "html" in ctype.lower() or not ctype:
+                rec["anchors"] = sorted(html_anchors(_decode(hop.body or b"", ctype)))
+            else:
+                rec["anchors_note"] = f"target is {ctype.split(';')[0].strip()}, not HTML"
+        return rec
+
+    def fetch(self, url: str) -> Fetched:
+        """GET ``url`` and keep its body (at most ``MAX_BODY_BYTES``), under the same policy as
+        links: a host that may not be requested is not, and a redirect to one is not followed.
+        Not cached (bodies are not kept between checks)."""
+        problem = http_url_problem(url)
+        if problem:
+            return Fetched(url, url, None, 0, error=problem)
+        if not self.may_request(url):
+            return Fetched(url, url, None, 0, not_requested="host not allowed (syntax checked)")
+        hop = self._follow(_defrag(url)[0], "GET")
+        if hop.note:
+            return Fetched(url, hop.url, hop.status, hop.redirects, not_requested=hop.note)
+        return Fetched(url, hop.url, hop.status, hop.redirects, body=hop.body or b"",
+                       content_type=hop.headers.get("content-type", ""), error=hop.error)
+
+    def _follow(self, url: str, method: str) -> _Hop:
+        """Request ``url`` by ``method``, following redirects by hand under the policy."""
+        hops = 0
         while True:
             try:
                 status, headers, body = self._request_with_retries(method, url)
@@ -408,33 +484,25 @@ class LinkChecker:
                     method = "GET"
                     status, headers, body = self._request_with_retries(method, url)
             except (OSError, http.client.HTTPException, ssl.SSLError) as err:
-                return _record(url, None, hops, f"request failed: {_describe(err)}")
+                return _Hop(url, None, hops, f"request failed: {_describe(err)}")
             if status in REDIRECT_STATUSES and headers.get("location"):
                 target = urljoin(url, headers["location"].strip())
                 hops += 1
                 if hops > self.max_redirects:
-                    return _record(target, status, hops, f"too many redirects ({hops}, max {self.max_redirects})")
+                    return _Hop(target, status, hops, f"too many redirects ({hops}, max {self.max_redirects})")
                 problem = http_url_problem(target)
                 if problem:
-                    return _record(target, status, hops, f"redirect to a bad URL: {problem}")
+                    return _Hop(target, status, hops, f"redirect to a bad URL: {problem}")
                 if not self.may_request(target):
-                    return _record(target, status, hops, None,
-                                   note="redirect to a host not allowed: not followed (syntax checked)",
-                                   anchors_note="redirected to a host not allowed")
+                    return _Hop(target, status, hops, None,
+                                note="redirect to a host not allowed: not followed (syntax checked)",
+                                anchors_note="redirected to a host not allowed")
                 url = _defrag(target)[0]
                 if status == 303 and method != "HEAD":
                     method = "GET"
                 continue
-            if status >= 400:
-                return _record(url, status, hops, f"status {status}")
-            rec = _record(url, status, hops, None)
-            if need_anchors:
-                ctype = headers.get("content-type", "")
-                if "html" in ctype.lower() or not ctype:
-                    rec["anchors"] = sorted(html_anchors(_decode(body or b"", ctype)))
-                else:
-                    rec["anchors_note"] = f"target is {ctype.split(';')[0].strip()}, not HTML"
-            return rec
+            error = f"status {status}" if status >= 400 else None
+            return _Hop(url, status, hops, error, headers=headers, body=body)
 
     def _request_with_retries(self, method: str, url: str) -> tuple[int, dict, bytes | None]:
         attempt = 0

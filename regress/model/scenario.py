@@ -112,6 +112,10 @@ SETTINGS_SCHEMA = Nested({
                                  doc="hosts whose state-changing checks are skipped"),
         "canonical_host": Field(str, min=1, doc="host of the pages' <link rel=canonical> "
                                                 "(host[:port]); default: the host under test"),
+        "section_path": Field(str, check=check_page, doc="a list page (a section) whose story list the "
+                                                         "structural tests read"),
+        "section_stories": CountRange(default=(1, None), doc="how many stories the list template shows, "
+                                                             "e.g. '1..30'"),
     }, default={"sensitive_hosts": []}),
     "viewports": MapOf(Field(str, check=check_name), Nested({
         "width": Field(int, required=True, min=1),

@@ -697,3 +697,88 @@ oracle(
     "print-view-first-paragraph-missing",
     expect=[(PRINT, r"the PDF text lacks the first paragraph")],
 )
+
+
+# -- page metadata (kind: metadata, the seed article's and the Top-10 article's) ----------------
+META = "::metadata[*]"
+LD_TIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\+09:00\)"
+
+oracle(
+    "og-url-home",
+    expect=[(META, r"og:url: expected the canonical URL 'http://[^']+/www/nation/\d{4}/\d{2}/\d+_\d+\.html', "
+                   r"got 'http://[^'/]+/'")],
+)
+
+oracle(
+    "ld-date-modified-stale",
+    expect=[(META, rf"structured data dateModified: expected the page's Updated time {LD_TIME}, got '\d{{4}}-")],
+)
+
+oracle(
+    "ld-dates-wall-time-as-utc",
+    expect=[(META, rf"structured data datePublished: expected the page's Posted time {LD_TIME}, got '[^']+Z', "
+                   r"which is .* there"),
+            (META, rf"structured data dateModified: expected the page's Updated time {LD_TIME}, got '[^']+Z'")],
+)
+
+oracle(
+    "ld-json-syntax-error",
+    expect=[(META, r"JSON-LD block 1 of 1 is not valid JSON: Expecting property name enclosed in double quotes "
+                   r"at line \d+ column \d+")],
+)
+
+oracle(
+    "ld-author-publisher",
+    expect=[(META, r"structured data author: expected the byline's \['[^']+'\] \('By [^']+'\), "
+                   r"got Organization 'The Korea Times'")],
+)
+
+oracle(
+    "ld-headline-truncated",
+    expect=[(META, "structured data headline: expected the page's headline '[^']{41,}', got '[^']{40}\u2026'")],
+)
+
+oracle(
+    "title-is-site-name",
+    expect=[(META, r"<title>: expected the headline '[^']+' \(optionally followed by a suffix .*\), "
+                   r"got 'The Korea Times'"),
+            (META, r"og:title: expected the headline '[^']+' .*, got 'The Korea Times'")],
+)
+
+oracle(
+    "og-image-404",
+    expect=[(META, r"- og:image http://\S+/img/news/\d+-740x493\.jpg: status 404, expected 200"),
+            (META, r"- structured data image http://\S+/img/news/\d+-740x493\.jpg: status 404, expected 200")],
+)
+
+oracle(
+    "favicon-404",
+    expect=[(META, r"favicon http://\S+/static/img/favicon\.svg: status 404, expected 200")],
+)
+
+oracle(
+    "article-noindex",
+    expect=[(META, r"robots: <meta name=robots> says 'noindex, follow, max-image-preview:large', "
+                   r"expected an article crawlers may index")],
+)
+
+oracle(
+    "description-empty",
+    expect=[(META, r"description: expected the story's summary, got '' \(empty\)")],
+)
+
+
+# -- the section page's story list (every target) ---------------------------------------------
+SECTION_LIST = "test_section_page.py::test_section_story_list_structure[*]"
+
+oracle(
+    "section-list-empty",
+    expect=[(SECTION_LIST, r"section stories: 0 shown, expected 1\.\.30 \(the list template's range\)"),
+            (SECTION + "story_links[*]", r"\[section\.stories\] has no links")],
+)
+
+oracle(
+    "section-thumbnails-broken",
+    expect=[(SECTION_LIST, r"section thumbnails loaded: \[False(, False)*\]"),
+            (SECTION + "page_health[*]", r"image .*/imgs/news/\d+\.svg did not load")],
+)
