@@ -44,7 +44,7 @@ def texts_of(locator) -> list[str]:
 def assert_rendered(locator, what: str) -> None:
     """Every element of ``locator`` in the DOM is rendered; else say which are hidden, and by what."""
     seen = rendered(locator)
-    assert seen.all_rendered, (f"{what}: {len(seen.hidden)} of {seen.count} in the DOM are not rendered: "
+    assert seen.all_rendered, (f"{len(seen.hidden)} of {seen.count} {what} elements in the DOM are not rendered: "
                                f"{seen.describe_hidden(what)}")
 
 
