@@ -885,3 +885,48 @@ register(Mutation(
     description="The section list's thumbnails point at a wrong image folder (/imgs/news/...): every one broken.",
     response_filter=_html_filter(r'(<a class="story_thumb" href="[^"]*"><img src=")/img/', r"\1/imgs/"),
 ))
+
+
+# -- what the reader sees --------------------------------------------------------
+register(Mutation(
+    name="body-read-more-cut",
+    description="A 'Read more' script cuts the article body after the third paragraph (a max-height with "
+                "overflow hidden): paragraphs 4 and later stay in the DOM, unseen.",
+    extra_js=(
+        "(function () {\n"
+        "  var body = document.getElementById('startts');\n"
+        "  var ps = body ? body.querySelectorAll(':scope > p') : [];\n"
+        "  if (ps.length < 4) return;\n"
+        "  function cut() {  // at the fourth paragraph's top, again whenever the first three change size (fonts)\n"
+        "    body.style.maxHeight = (ps[3].getBoundingClientRect().top - body.getBoundingClientRect().top) + 'px';\n"
+        "  }\n"
+        "  body.style.overflow = 'hidden'; cut();\n"
+        "  var watch = new ResizeObserver(cut); [0, 1, 2].forEach(function (i) { watch.observe(ps[i]); });\n"
+        "  var more = document.createElement('button'); more.className = 'read_more'; more.textContent = 'Read more';\n"
+        "  body.parentNode.insertBefore(more, body.nextSibling);\n"
+        "})();\n"
+    ),
+))
+
+register(Mutation(
+    name="print-view-one-page",
+    description="The print view's stylesheet hides every paragraph after the first: the printout is cut to one page.",
+    response_filter=_css_append("@media print { .page_print .view_body > p ~ p { display: none; } }"),
+))
+
+_PLACEHOLDER_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+register(Mutation(
+    name="lazy-thumbnails-never-swapped",
+    description="The Top 10 and Top 5 thumbnails are rendered for a lazy-loading script (a 1x1 placeholder in "
+                "src, the image in data-src) that was never deployed: they stay blank placeholders.",
+    response_filter=_html_filter(r'(<a class="aside_top(?:10|5)_thumb" href="[^"]*"><img )src="([^"]*)"',
+                                 rf'\1src="{_PLACEHOLDER_GIF}" data-src="\2"'),
+))
+
+register(Mutation(
+    name="font-paragraphs-fixed-px",
+    description="A stylesheet refactor gives the body paragraphs a fixed 18px font size: the font buttons "
+                "resize the body container, but the text the reader sees keeps its size.",
+    extra_css="#startts > p { font-size: 18px; }",
+))

@@ -140,7 +140,18 @@ class Article(Region):
         return ShownArticle(**self.root.evaluate(self._SHOWN_JS, selectors))
 
     def body_font_px(self) -> float:
+        """The body container's computed font size (its paragraphs may not follow it)."""
         return font_px(self.body, "article.body")
+
+    def paragraph_font_px(self) -> list[float]:
+        """Every body paragraph's font size as painted: its computed size times the scale of any
+        transform on it or its ancestors. What the reader gets, whatever the container says.
+
+        ValueError when there is no paragraph, or a size is not a px value."""
+        raw = self.paragraphs.evaluate_all(_PAINTED_FONT_PX_JS)
+        if not raw:
+            raise ValueError("article.paragraphs: font-size None is not a px value (no paragraph to read it from)")
+        return [_px_value(size, f"article.paragraphs (paragraph {n})") for n, size in enumerate(raw, start=1)]
 
     def font_up(self) -> float:
         return self._step_font(self.font_up_button)
@@ -174,6 +185,20 @@ class Article(Region):
 
 _PX = re.compile(r"(\d+(?:\.\d*)?|\.\d+)px")
 
+# The vertical scale of the transforms on an element and its ancestors multiplies its computed
+# font-size: a paragraph scaled to 0.8 reads smaller than its font-size says.
+_PAINTED_FONT_PX_JS = r"""els => els.map(el => {
+  const size = getComputedStyle(el).fontSize;
+  if (!/^[\d.]+px$/.test(size)) return size;
+  let scale = 1;
+  for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+    const s = getComputedStyle(e);
+    if (s.transform && s.transform !== 'none') { const m = new DOMMatrix(s.transform); scale *= Math.hypot(m.c, m.d); }
+    if (s.scale && s.scale !== 'none') { const v = s.scale.split(/\s+/).map(parseFloat); scale *= v.length > 1 ? v[1] : v[0]; }
+  }
+  return (Math.round(parseFloat(size) * scale * 100) / 100) + 'px';
+})"""
+
 
 def font_px(locator, what: str | None = None) -> float:
     """Computed font size in px of the locator's first element.
@@ -185,6 +210,10 @@ def font_px(locator, what: str | None = None) -> float:
         raw = evaluate_one(locator.first, "el => getComputedStyle(el).fontSize")
     except PlaywrightTimeout:
         raise ValueError(f"{what}: font-size None is not a px value (no element to read it from)") from None
+    return _px_value(raw, what)
+
+
+def _px_value(raw, what: str) -> float:
     match = _PX.fullmatch(raw) if isinstance(raw, str) else None
     if not match:
         raise ValueError(f"{what}: font-size {raw!r} is not a px value")

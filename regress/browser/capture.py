@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page
 
+from .rendered import HIDDEN_WHY_JS
+
 
 # Scroll through the page so lazy images load, force the rest, wait until all decode.
 _LOAD_IMAGES_JS = """async () => {
@@ -76,10 +78,52 @@ def freeze_clock(page: Page, iso_time: str) -> None:
     page.clock.set_fixed_time(iso_time)
 
 
-# Images that finished and have no pixels: a 404, or a file that does not decode.
-_BROKEN_IMAGES_JS = """root => Array.from(root.querySelectorAll('img'))
-  .filter(img => img.getAttribute('src') && img.complete && img.naturalWidth === 0)
-  .map(img => img.currentSrc || img.src)"""
+# Why an image a reader scrolled to does not show its own picture, or null when it does: it
+# failed to load or decode, or a lazy loader left it with a placeholder (no src, or a src other
+# than its data-src). A function of one image, as ``(IMAGE_PROBLEM_JS)(img)``.
+IMAGE_PROBLEM_JS = r"""img => {
+  const lazy = img.getAttribute('data-src') || img.getAttribute('data-lazy-src') || img.getAttribute('data-original');
+  const src = img.getAttribute('src');
+  if (lazy) {
+    const own = [new URL(lazy, document.baseURI).href].concat((img.getAttribute('data-srcset') || '').split(',')
+      .map(c => c.trim().split(/\s+/)[0]).filter(Boolean).map(u => new URL(u, document.baseURI).href));
+    if (!src) return 'has no src, only data-src ' + lazy + ': the lazy loader never swapped it in';
+    const shown = img.currentSrc || img.src;
+    if (!own.includes(shown))
+      return 'shows ' + (shown.startsWith('data:') ? shown.slice(0, 30) + '...' : shown) + ' while its data-src is '
+        + lazy + ': a placeholder the lazy loader never swapped';
+  }
+  if (!src) return 'has no src';
+  if (img.complete && img.naturalWidth === 0) return (img.currentSrc || img.src) + ' did not load (missing or undecodable)';
+  return null;
+}"""
+
+# Each image scrolled into view as a reader would, then given the frames a lazy loader takes to
+# swap its source, and its load awaited: what each shows (None) or why not.
+_SCROLL_TO_AND_LOAD_JS = f"""async els => {{
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const problems = [];
+  for (const img of els) {{
+    img.scrollIntoView({{block: 'center'}});
+    if (img.hasAttribute('data-src') || img.hasAttribute('data-lazy-src') || img.hasAttribute('data-original')) {{
+      await frame(); await frame();
+    }}
+    if (img.getAttribute('src') && !img.complete) await new Promise(done => {{
+      img.addEventListener('load', done, {{once: true}}); img.addEventListener('error', done, {{once: true}}); }});
+    problems.push(({IMAGE_PROBLEM_JS})(img));
+  }}
+  return problems;
+}}"""
+
+# Images that finished and have no pixels (a 404, a file that does not decode), and rendered
+# lazy images left with their placeholder (a hidden one never scrolls into view).
+_BROKEN_IMAGES_JS = f"""root => Array.from(root.querySelectorAll('img')).map(img => {{
+  const lazy = img.hasAttribute('data-src') || img.hasAttribute('data-lazy-src') || img.hasAttribute('data-original');
+  if (!lazy && !img.getAttribute('src')) return null;         // nothing to load
+  if (lazy && ({HIDDEN_WHY_JS})(img)) return null;            // hidden: it never scrolls into view
+  if (img.getAttribute('src') && !img.complete) return null;  // still loading
+  return ({IMAGE_PROBLEM_JS})(img);
+}}).filter(Boolean)"""
 
 
 def load_images(page: Page) -> None:
@@ -88,13 +132,21 @@ def load_images(page: Page) -> None:
 
 
 def broken_images(root: Locator) -> list[str]:
-    """The images under ``root`` that failed to load or decode (after :func:`load_images`)."""
+    """What is wrong with each image under ``root`` that does not show its own picture (after
+    :func:`load_images`): ``<url> did not load (missing or undecodable)``, or a lazy image left
+    with its placeholder. Images still loading are not judged."""
     return root.evaluate(_BROKEN_IMAGES_JS)
 
 
-def broken_image_problem(src: str) -> str:
-    """How a check words an image that did not load."""
-    return f"image {src} did not load (missing or undecodable)"
+def broken_image_problem(problem: str) -> str:
+    """How a check words an image that does not show its own picture."""
+    return f"image {problem}"
+
+
+def scroll_to_and_load(images: Locator) -> list[str | None]:
+    """Scroll to each image as a reader would and let it load: None for each that shows its own
+    picture, else why not (see ``IMAGE_PROBLEM_JS``)."""
+    return images.evaluate_all(_SCROLL_TO_AND_LOAD_JS)
 
 
 def settle(page: Page) -> None:

@@ -1,14 +1,15 @@
 """Boxes of components in page coordinates, and Galen-style relations between them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-_MEASURE_JS = """els => els.map(e => {
-  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
-  const visible = r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
-                  && parseFloat(s.opacity || '1') > 0;
-  return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height, visible};
-})"""
+from .rendered import HIDDEN_WHY_JS, Rendered
+
+# Visible means rendered, as regress.browser.rendered defines it (one definition for the suite).
+_MEASURE_JS = f"""els => els.map(e => {{
+  const r = e.getBoundingClientRect(), why = ({HIDDEN_WHY_JS})(e);
+  return {{x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height, why}};
+}})"""
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,19 @@ class Box:
 
 @dataclass(frozen=True)
 class Measured:
-    """A component as measured: how many elements matched, which are visible, their union box."""
+    """A component as measured: how many elements matched, which are rendered (visible), their union box."""
 
     count: int
     visible_count: int
     box: Box | None  # union of the visible elements, None if none is visible
+    rendered: Rendered = field(default_factory=lambda: Rendered(0, {}))  # which are hidden, and why
 
 
 def measure(locator) -> Measured:
     rows = locator.evaluate_all(_MEASURE_JS)
-    visible = [Box(r["x"], r["y"], r["w"], r["h"]) for r in rows if r["visible"]]
-    return Measured(len(rows), len(visible), Box.union(visible) if visible else None)
+    visible = [Box(r["x"], r["y"], r["w"], r["h"]) for r in rows if not r["why"]]
+    hidden = {n: r["why"] for n, r in enumerate(rows, start=1) if r["why"]}
+    return Measured(len(rows), len(visible), Box.union(visible) if visible else None, Rendered(len(rows), hidden))
 
 
 EDGES = {

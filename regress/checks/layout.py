@@ -43,7 +43,8 @@ def run(ctx, options) -> None:
         if m.count == 0:
             problems.add(f"visible {name}", f"{name}: expected visible, but it is not on the page")
         elif m.visible_count < m.count:
-            problems.add(f"visible {name}", f"{name}: expected visible, but {m.count - m.visible_count} of {m.count} are hidden")
+            problems.add(f"visible {name}", f"{name}: expected visible, but {m.count - m.visible_count} of {m.count} "
+                                            f"are hidden: {m.rendered.describe_hidden()}")
     for name in options.get("hidden", []):
         m = box_of(name)
         if m.visible_count:
@@ -60,9 +61,12 @@ def run(ctx, options) -> None:
             problems.add("no_overflow", f"page: horizontal overflow, content is {scroll_width} px wide in a {width} px viewport")
     for name, (low, high) in options.get("count", {}).items():
         m = box_of(name)
-        if not ((low is None or m.count >= low) and (high is None or m.count <= high)):
+        # What is counted is what the reader gets: elements in the DOM but hidden are missing.
+        if not ((low is None or m.visible_count >= low) and (high is None or m.visible_count <= high)):
             want = f"{low}" if low == high else f"{low}..{high}"
-            problems.add(f"count {name}", f"{name}: {m.count} found, expected {want}")
+            hidden = (f" ({m.count} in the DOM, {m.count - m.visible_count} hidden: {m.rendered.describe_hidden()})"
+                      if m.visible_count < m.count else "")
+            problems.add(f"count {name}", f"{name}: {m.visible_count} found{hidden}, expected {want}")
     for rel in options.get("relations", []):
         if applies(rel, ctx.viewport):
             for text in _relation_problems(rel, box_of, width, height):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from pages import ArticlePage
 from . import CheckFailure, CheckKind, Problems, register
@@ -15,7 +16,7 @@ OPENS = "the print view opens"
 CALLS_PRINT = "the print view calls window.print()"
 PDF_PAGES = "PDF page count"
 PDF_HEADLINE = "PDF text has the headline"
-PDF_PARAGRAPH = "PDF text has the first paragraph"
+PDF_PARAGRAPHS = "PDF text has every paragraph"
 SAME_STORY = "the article page and the print view show the same paragraphs"
 LABELS = ("print view", "article page")
 
@@ -32,14 +33,13 @@ def assertions(options, viewport: str) -> list[str]:
     names = [OPENS] + ([CALLS_PRINT] if options.get("require_print_call", True) else [])
     for label in LABELS:
         names += [hides(label), shows(label)]
-    return names + [SAME_STORY, PDF_PAGES, PDF_HEADLINE, PDF_PARAGRAPH]
+    return names + [SAME_STORY, PDF_PAGES, PDF_HEADLINE, PDF_PARAGRAPHS]
 
 
 def run(ctx, options) -> None:
     ctx.page.context.add_init_script(RECORD_PRINT_JS)
     site = ctx.open()
     headline = " ".join(site.article.headline.text_content().split())
-    first_paragraph = " ".join(site.article.paragraphs.first.text_content().split())
     # Two templates render one story: whatever the day's story is, they must agree on it.
     paragraphs = _paragraphs(site)
     view = site.article.open_print_view()
@@ -73,9 +73,25 @@ def run(ctx, options) -> None:
     flat = _squash(text)
     if _squash(headline) not in flat:
         problems.add(PDF_HEADLINE, f"the PDF text lacks the headline {headline!r}")
-    if _squash(first_paragraph) not in flat:
-        problems.add(PDF_PARAGRAPH, f"the PDF text lacks the first paragraph {first_paragraph[:60]!r}...")
+    # The printout is the whole story: every paragraph of the article page, whatever they are today.
+    missing = [(n, p) for n, p in enumerate(paragraphs, start=1) if _squash(p) not in flat]
+    if missing:
+        shown = ", ".join(f"{n} {p[:40]!r}..." for n, p in missing[:3]) + (", ..." if len(missing) > 3 else "")
+        problems.add(PDF_PARAGRAPHS, f"the PDF text lacks paragraph{'s' if len(missing) > 1 else ''} "
+                                     f"{_numbers([n for n, _ in missing])} of {len(paragraphs)} of the article "
+                                     f"page: {shown}")
     problems.raise_if_any()
+
+
+def _numbers(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> ``1-3, 7``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _paragraphs(site: ArticlePage) -> list[str]:
@@ -90,8 +106,9 @@ def _pdf_pages_and_text(pdf: bytes) -> tuple[int, str]:
 
 
 def _squash(text: str) -> str:
-    """Compare text without whitespace: PDF extraction breaks lines and hyphenates freely."""
-    return "".join(text.replace("\u00ad", "").split())
+    """Compare text without whitespace, in one Unicode form: PDF extraction breaks lines,
+    hyphenates freely and may give ligatures as one character (NFKC makes "ﬁ" "fi" again)."""
+    return "".join(unicodedata.normalize("NFKC", text).replace("\u00ad", "").split())
 
 
 def _options():

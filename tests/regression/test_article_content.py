@@ -7,7 +7,10 @@ ranks, non-empty unique titles, internal links, loaded images with alt text, the
 format, the template's typefaces).
 
 Each assertion says what it read and what it expected: the mutation catalog matches these
-messages, and a reviewer reads them in the report.
+messages, and a reviewer reads them in the report. What is read is what a reader sees: texts and
+counts are of rendered elements only (``regress.browser.rendered``: an element hidden by display,
+visibility, opacity, zero size or a clipping ancestor is missing), and an image counts as loaded
+once scrolled to, from its own src (a lazy placeholder left in place is broken).
 """
 import datetime as dt
 import re
@@ -16,20 +19,14 @@ from urllib.parse import urlsplit
 import pytest
 
 import chrome
+from regress.browser.capture import scroll_to_and_load
+from regress.browser.rendered import rendered, rendered_texts
 
 DATE_RE = re.compile(r"^(Posted|Updated) : \d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 SEED_NEWS = pytest.mark.pinned_only(reason="it compares with the seed's stories and wording, "
                                            "which are news on a live site")
 TAG_RE = re.compile(r"^[A-Z]{2,12}$")  # INTERVIEW, VIDEO: one upper-case word
 MAILTO_RE = re.compile(r"^mailto:[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-SCROLL_TO_AND_LOAD_JS = """async els => {
-  for (const img of els) {
-    img.scrollIntoView({block: 'center'});
-    if (!img.complete) await new Promise(done => { img.addEventListener('load', done, {once: true});
-                                                   img.addEventListener('error', done, {once: true}); });
-  }
-  return els.map(img => img.complete && img.naturalWidth > 0);
-}"""
 # A web font of that family is loaded (a 404 leaves its faces in status "error" and the text in a fallback).
 FACE_LOADED_JS = """async family => { await document.fonts.ready;
   return Array.from(document.fonts).some(f => f.family.replace(/["']/g, '') === family && f.status === 'loaded'); }"""
@@ -40,7 +37,15 @@ def norm(text: str) -> str:
 
 
 def texts_of(locator) -> list[str]:
-    return [norm(t) for t in locator.all_text_contents()]
+    """The text of each element a reader sees (hidden ones are missing)."""
+    return rendered_texts(locator)
+
+
+def assert_rendered(locator, what: str) -> None:
+    """Every element of ``locator`` in the DOM is rendered; else say which are hidden, and by what."""
+    seen = rendered(locator)
+    assert seen.all_rendered, (f"{len(seen.hidden)} of {seen.count} {what} elements in the DOM are not rendered: "
+                               f"{seen.describe_hidden(what)}")
 
 
 @SEED_NEWS
@@ -164,16 +169,20 @@ def _internal(href: str | None, base_url: str) -> bool:
     return bool(href) and (not parts.netloc or parts.netloc == urlsplit(base_url).netloc)
 
 
-def _images_loaded(locator) -> list[bool]:
-    """Whether each image loaded, once a reader has scrolled to it (thumbnails load lazily)."""
-    return locator.evaluate_all(SCROLL_TO_AND_LOAD_JS)
+def _images_loaded(locator) -> tuple[list[bool], str]:
+    """Whether each image shows its own picture once a reader has scrolled to it (thumbnails load
+    lazily), and why those that do not, in words."""
+    problems = scroll_to_and_load(locator)
+    why = "; ".join(f"image {n}: {p}" for n, p in enumerate(problems, start=1) if p)
+    return [p is None for p in problems], why
 
 
 @pytest.mark.chrome
 def test_headline_and_body_in_the_templates_typefaces(article_page, chrome_reference):
     article = article_page.article
-    headlines = [norm(t) for t in article.headline.all_text_contents()]
+    headlines = [norm(t) for t in article.headline.all_text_contents()]  # the DOM's: an empty one is named so
     assert len(headlines) == 1 and headlines[0], f"headlines {headlines}, expected one that is not empty"
+    assert_rendered(article.headline, "headline")
     faces = chrome.fonts(article_page)
     assert faces == chrome_reference["fonts"], f"typefaces {faces}, expected {chrome_reference['fonts']}"
     page = article_page.page
@@ -184,6 +193,8 @@ def test_headline_and_body_in_the_templates_typefaces(article_page, chrome_refer
 
 def test_dates_in_the_sites_format_updated_after_posted(article_page):
     article = article_page.article
+    for locator, what in ((article.posted, "posted date"), (article.updated, "updated date")):
+        assert_rendered(locator, what)
     posted, updated = " ".join(texts_of(article.posted)), " ".join(texts_of(article.updated))
     assert DATE_RE.match(posted) and DATE_RE.match(updated), \
         f"dates {posted!r} / {updated!r} not in the site's format 'Posted : YYYY-MM-DD HH:MM' (KST)"
@@ -193,10 +204,13 @@ def test_dates_in_the_sites_format_updated_after_posted(article_page):
 
 def test_byline_photo_and_caption(article_page):
     article = article_page.article
+    for locator, what in ((article.byline, "byline"), (article.photo_image, "lead photo"), (article.caption, "caption")):
+        assert_rendered(locator, what)
     byline = " ".join(texts_of(article.byline))
     assert re.match(r"^By \S", byline), f"byline {byline!r}, expected 'By <reporter>'"
     assert article.photo_image.count() == 1, f"lead photo: {article.photo_image.count()} images, expected 1"
-    assert _images_loaded(article.photo_image) == [True], "the lead photo did not load"
+    loaded, why = _images_loaded(article.photo_image)
+    assert loaded == [True], f"the lead photo did not load: {why}"
     caption = " ".join(texts_of(article.caption))
     alt = article.photo_image.get_attribute("alt")
     assert caption and alt == caption, f"photo alt {alt!r} and caption {caption!r}: both set, and equal"
@@ -209,8 +223,12 @@ def test_byline_photo_and_caption(article_page):
 @pytest.mark.chrome
 def test_body_related_box_and_reporter(article_page, base_url, chrome_reference):
     article = article_page.article
+    # Every paragraph of the story in the DOM is one the reader sees (no "read more" cut).
+    assert_rendered(article.paragraphs, "paragraph")
     paragraphs = texts_of(article.paragraphs)
     assert paragraphs and all(paragraphs), f"body paragraphs: {len(paragraphs)}, expected at least one, none empty"
+    assert_rendered(article.related, "related box")
+    assert_rendered(article.reporter, "reporter footer")
     related = article.related.locator("a[href]")
     assert related.count() >= 1, "related box: no link"
     href = related.first.get_attribute("href")
@@ -224,9 +242,12 @@ def test_body_related_box_and_reporter(article_page, base_url, chrome_reference)
 
 def _check_widget(name, widget, want, base_url):
     items = list(widget.items)
-    heading = norm(widget.heading.text_content())
+    heading = " ".join(texts_of(widget.heading))
     assert heading == want["heading"], f"{name} heading {heading!r}, expected {want['heading']!r}"
-    assert len(items) == want["count"], f"{name}: {len(items)} items, expected {want['count']}"
+    shown = rendered(widget.items.locator)
+    hidden = f" ({shown.count} in the DOM; hidden: {shown.describe_hidden('item')})" if shown.hidden else ""
+    assert shown.rendered_count == want["count"], f"{name}: {shown.rendered_count} items{hidden}, expected {want['count']}"
+    assert_rendered(widget.headlines, f"{name} headline")
     ranks = [item.rank for item in items]
     assert ranks == [str(i) for i in range(1, len(items) + 1)], f"{name} ranks {ranks}, expected 1..{len(items)}"
     titles = [item.title for item in items]
@@ -234,9 +255,11 @@ def _check_widget(name, widget, want, base_url):
     hrefs = widget.headlines.evaluate_all("els => els.map(a => a.getAttribute('href'))")
     outside = [h for h in hrefs if not _internal(h, base_url)]
     assert len(hrefs) == len(items) and not outside, f"{name} links {outside or hrefs}: one internal link per item"
-    loaded = _images_loaded(widget.thumbnails)
-    assert len(loaded) == len(items) and all(loaded), f"{name} thumbnails loaded: {loaded}"
+    assert_rendered(widget.thumbnails, f"{name} thumbnail")
+    loaded, why = _images_loaded(widget.thumbnails)
+    assert len(loaded) == len(items) and all(loaded), f"{name} thumbnails loaded: {loaded}; {why}"
     for number, item in enumerate(items, start=1):
+        assert_rendered(item.tag, f"{name} item {number} tag")
         tags = texts_of(item.tag)
         assert all(TAG_RE.match(t) for t in tags) and len(tags) <= 1, f"{name} item {number} tags {tags}"
         prefix = f"[{tags[0]}] " if tags else ""
@@ -257,13 +280,16 @@ def test_top_five_structure(article_page, chrome_reference, base_url):
 @pytest.mark.chrome
 def test_darkroom_structure(article_page, chrome_reference, base_url):
     darkroom, want = article_page.darkroom, chrome_reference["widgets"]["darkroom"]
-    heading = norm(darkroom.heading.text_content())
+    heading = " ".join(texts_of(darkroom.heading))
     assert heading == want["heading"], f"darkroom heading {heading!r}, expected {want['heading']!r}"
+    for locator, what in ((darkroom.items.locator, "darkroom gallery"), (darkroom.titles, "darkroom title"),
+                          (darkroom.images, "darkroom image")):
+        assert_rendered(locator, what)
     titles = [item.title for item in darkroom.items]
     assert len(titles) == want["count"], f"darkroom: {len(titles)} galleries, expected {want['count']}"
     assert all(titles) and len(set(titles)) == len(titles), f"darkroom titles {titles}: each set, none twice"
-    loaded = _images_loaded(darkroom.images)
-    assert len(loaded) == len(titles) and all(loaded), f"darkroom images loaded: {loaded}"
+    loaded, why = _images_loaded(darkroom.images)
+    assert len(loaded) == len(titles) and all(loaded), f"darkroom images loaded: {loaded}; {why}"
     alts = darkroom.images.evaluate_all("els => els.map(i => i.getAttribute('alt') || '')")
     assert all(a.strip() for a in alts), f"darkroom image alt texts {alts}: each set"
     hrefs = darkroom.links.evaluate_all("els => els.map(a => a.getAttribute('href'))")

@@ -695,7 +695,43 @@ oracle(
 
 oracle(
     "print-view-first-paragraph-missing",
-    expect=[(PRINT, r"the PDF text lacks the first paragraph")],
+    expect=[(PRINT, r"the PDF text lacks paragraph 1 of \d+ of the article page")],
+)
+
+
+# -- what the reader sees ------------------------------------------------------------
+# Hidden is missing: a paragraph, an image or a font size counts as the reader gets it.
+
+oracle(
+    "body-read-more-cut",
+    viewports=("desktop", "mobile"),
+    expect=[(CONTENT + "test_body_related_box_and_reporter[*]",
+             r"\d+ of \d+ paragraph elements in the DOM are not rendered: paragraph 4-\d+ \(clipped by div#startts\.view_body"),
+            (COMPONENTS, r"article\.paragraphs: expected visible, but \d+ of \d+ are hidden: element 4-\d+ "
+                         r"\(clipped by div#startts"),
+            (ARTICLE + "story_length[*]", r"article\.paragraphs: 3 found \(22 in the DOM, 19 hidden: element 4-22 "
+                                          r"\(clipped by div#startts")],
+)
+
+oracle(
+    "print-view-one-page",
+    expect=[(PRINT, r"the PDF text lacks paragraphs 2-(\d+) of \1 of the article page")],
+)
+
+oracle(
+    "lazy-thumbnails-never-swapped",
+    expect=[(ARTICLE + "page_health[*]", r"image shows data:image/gif;base64,R0lGOD\S* while its data-src is "
+                                         r"/img/news/\d+\.svg: a placeholder the lazy loader never swapped"),
+            (TOP10_ARTICLE + "page_health[*]", r"a placeholder the lazy loader never swapped"),
+            (CONTENT + "test_top_ten_structure[*]", r"top_ten thumbnails loaded: \[False.*image 1: shows data:image/gif"),
+            (CONTENT + "test_top_five_structure[*]", r"top_five thumbnails loaded: \[False.*image 1: shows data:image/gif")],
+)
+
+oracle(
+    "font-paragraphs-fixed-px",
+    viewports=("mobile",),
+    expect=[(FONT, r"Font Size Up changed the body from 18px to 18px, expected 20px \(step 2px, bound 26px\); "
+                   r"the body container is at 20px but its paragraphs render at 18px")],
 )
 
 
