@@ -85,8 +85,9 @@ IMAGE_PROBLEM_JS = r"""img => {
   const lazy = img.getAttribute('data-src') || img.getAttribute('data-lazy-src') || img.getAttribute('data-original');
   const src = img.getAttribute('src');
   if (lazy) {
-    const own = [new URL(lazy, document.baseURI).href].concat((img.getAttribute('data-srcset') || '').split(',')
-      .map(c => c.trim().split(/\s+/)[0]).filter(Boolean).map(u => new URL(u, document.baseURI).href));
+    const abs = u => { try { return new URL(u, document.baseURI).href; } catch (e) { return u; } };
+    const own = [abs(lazy)].concat((img.getAttribute('data-srcset') || '').split(',')
+      .map(c => c.trim().split(/\s+/)[0]).filter(Boolean).map(abs));
     if (!src) return 'has no src, only data-src ' + lazy + ': the lazy loader never swapped it in';
     const shown = img.currentSrc || img.src;
     if (!own.includes(shown))

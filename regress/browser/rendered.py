@@ -6,7 +6,7 @@ its ancestors'), a box of zero width or height, an ancestor that clips (``overfl
 ``clip`` on an axis) with the element wholly outside that ancestor's padding box (unless an
 animation inside that ancestor moves it into view in its turn: a carousel's slides), a ``clip-path``
 or ``clip`` that leaves nothing of it. A hidden element's reason names the rule and the element
-that sets it (``display: none on div#startts.view_body``), so a failure says why, not only what.
+that sets it (``display: none on div#body``), so a failure says why, not only what.
 
 The layout kind (through :mod:`regress.browser.geometry`), page_health and the regression suite's
 structural tests all read visibility here, so every count of the suite means the same thing.
@@ -111,7 +111,7 @@ class Rendered:
         return number not in self.hidden
 
     def describe_hidden(self, what: str = "element", limit: int = 3) -> str:
-        """``paragraph 4: clipped by div#startts...; paragraphs 5-22: the same`` in one line."""
+        """``paragraph 4-22 (clipped by div#body ...)``: runs of one reason together, in one line."""
         groups: list[tuple[list[int], str]] = []
         for number, why in sorted(self.hidden.items()):
             if groups and groups[-1][1] == why and groups[-1][0][-1] == number - 1:
