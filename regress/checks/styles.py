@@ -70,6 +70,11 @@ _READ_JS = """(el, props) => {
       return inner > 0 ? (el.offsetWidth / inner).toFixed(2) : 'no container';
     },
   };
+  // A border without a style, or a decoration without a line, has no colour to speak of: the
+  // text's colour would be reported again under each of them.
+  for (const side of ['top', 'right', 'bottom', 'left'])
+    if (cs.getPropertyValue(`border-${side}-style`) === 'none') derived[`border-${side}`] = () => 'none';
+  if (cs.textDecorationLine === 'none') derived['text-decoration-color'] = () => 'none';
   for (const p of props) {
     if ((p === 'aspect' || p === 'width-share' || p.startsWith('object-')) && !isImage) continue;
     out[p] = derived[p] ? derived[p]() : cs.getPropertyValue(p);
@@ -115,7 +120,7 @@ class Role:
         return rows
 
     def _where(self, places: list[int]) -> str:
-        if len(places) == len(self.styles) and self.total == len(self.styles):
+        if len(places) == len(self.styles):  # every element of the role
             return ""
         shown = ", ".join(map(str, places[:MAX_POSITIONS])) + (", ..." if len(places) > MAX_POSITIONS else "")
         return f" (at {shown} of {self.total})"
