@@ -930,3 +930,58 @@ register(Mutation(
                 "resize the body container, but the text the reader sees keeps its size.",
     extra_css="#startts > p { font-size: 18px; }",
 ))
+
+# -- styles: template rules the style reference per part catches ------------------------------
+register(Mutation(
+    name="paragraphs-restyled",
+    description="Paragraphs 2 and later are set in a greyer ink with looser letters (a rule meant for a quote box).",
+    extra_css=".view_body p ~ p { color: #4a4f57; letter-spacing: .2px; }",
+))
+
+register(Mutation(
+    name="headline-one-line",
+    description="The headline is clamped to one line with an ellipsis (a rule meant for teaser cards).",
+    extra_css=".view_headline h1 { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
+))
+
+register(Mutation(
+    name="badge-hidden",
+    description="The VIDEO and INTERVIEW badges of the widgets are hidden (display: none).",
+    extra_css=".tag { display: none; }",
+))
+
+register(Mutation(
+    name="thumbnails-stretched",
+    description="The Top 10 and Top 5 thumbnails are stretched to a square (object-fit: fill, a new height).",
+    extra_css=".aside_top10_thumb img, .aside_top5_thumb img { object-fit: fill; height: 84px; }",
+))
+
+register(Mutation(
+    name="photo-half-width",
+    description="The lead photo is drawn at half the article's width.",
+    extra_css=".view_photo img { width: 50%; }",
+))
+
+register(Mutation(
+    name="story-labels-unreadable",
+    description="The caption, byline, dates and category are set in a near-white grey (a dark-mode leftover).",
+    extra_css=".view_photo figcaption, .view_byline, .view_date, .view_cate a { color: #e9ecf0; }",
+))
+
+register(Mutation(
+    name="related-restyled",
+    description="The related-article box loses its top rule and soft background, in a smaller type.",
+    extra_css=".view_related { border-top: 0; background: #fff; font-size: 13px; }",
+))
+
+register(Mutation(
+    name="paragraph-margins-lost",
+    description="The space between paragraphs is lost: their bottom margin is 0.",
+    extra_css=".view_body p { margin: 0; }",
+))
+
+register(Mutation(
+    name="footer-links-restyled",
+    description="The footer's links are underlined in a brighter blue.",
+    extra_css=".footer_group a { color: #5ea2ff; text-decoration: underline; }",
+))

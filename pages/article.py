@@ -32,6 +32,11 @@ class Article(Region):
         return self.find(".view_cate")
 
     @property
+    def category_link(self):
+        """The category label's link, which carries the label's type and colour."""
+        return self.category.locator("a")
+
+    @property
     def headline(self):
         return self.find(self.headline_selector)
 
@@ -99,6 +104,10 @@ class Article(Region):
     @property
     def related_title(self):
         return self.related.locator(".related_title")
+
+    @property
+    def related_image(self):
+        return self.related.locator("img")
 
     @property
     def related_meta(self):

@@ -18,8 +18,16 @@ class Footer(Region):
     root_selector = "#footer"
 
     @property
+    def logo(self):
+        return self.find(".footer_logo")
+
+    @property
     def imprint(self):
         return self.find(".footer_imprint")
+
+    @property
+    def imprint_paragraphs(self):
+        return self.find(".footer_imprint p")
 
     @property
     def imprint_lines(self) -> list[str]:
@@ -32,6 +40,11 @@ class Footer(Region):
     @property
     def groups(self) -> RegionList[FooterGroup]:
         return RegionList(FooterGroup, self.page, self.find(".footer_group"))
+
+    @property
+    def group_titles(self):
+        """Every link group's heading."""
+        return self.find(".footer_group h4")
 
     @property
     def links(self):

@@ -1,7 +1,9 @@
 """The region base: one root locator, every lookup scoped to it (PyPOM style)."""
 from __future__ import annotations
 
-from typing import Any, Generic, Iterator, TypeVar
+import ast
+import re
+from typing import Any, Generic, Iterator, Mapping, TypeVar
 
 from playwright.sync_api import Locator, Page
 
@@ -47,6 +49,70 @@ def evaluate_one(locator: Locator, expression: str) -> Any:
     are Playwright's."""
     found = locator.evaluate_all(f"els => els.length === 1 ? [({expression})(els[0])] : null")
     return found[0] if found is not None else locator.evaluate(expression)
+
+
+# A locator's selector, as its repr shows it, and the steps of it that are Playwright's own
+# engines (text=, internal:has-text=...): only Playwright resolves those.
+_LOCATOR_REPR = re.compile(r" selector=('.*'|\".*\")>$", re.S)
+_NTH = re.compile(r"nth=(-?\d+)")
+_ENGINE = re.compile(r"(?:internal:|[a-z_-]+=)")
+
+# Every element of each chain of CSS steps (``>>``: within each match of the step before; an
+# int: the nth match), deduplicated in document order, as Playwright resolves them; a chain the
+# browser's CSS cannot parse (a Playwright pseudo-class) is null and left to Playwright.
+_EACH_JS = """([chains, arg]) => {
+  const each = (EACH);
+  const order = (a, b) => a === b ? 0 : (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+  const resolve = steps => {
+    let scope = [document];
+    for (const step of steps) {
+      if (typeof step === 'number') { const el = scope.at(step); scope = el ? [el] : []; continue; }
+      const found = new Set();
+      for (const root of scope) for (const el of root.querySelectorAll(step)) found.add(el);
+      scope = [...found].sort(order);
+    }
+    return scope;
+  };
+  const out = {};
+  for (const [name, steps] of Object.entries(chains)) {
+    let elements = null;
+    try { elements = resolve(steps); } catch (e) { continue; }
+    out[name] = elements.map(el => each(el, arg));
+  }
+  return out;
+}"""
+
+
+def css_chain(locator: Locator) -> list[str | int] | None:
+    """The locator's selector as CSS steps and nth picks (``['#article', '#startts > p', 0]``),
+    or None when it uses another of Playwright's selector engines. Read from the locator's repr,
+    which shows its selector (Playwright has no public accessor);
+    tests/self/test_styles.py holds every component's chain to Playwright's own resolution."""
+    match = _LOCATOR_REPR.search(repr(locator))
+    if not match:
+        return None
+    steps: list[str | int] = []
+    for step in ast.literal_eval(match.group(1)).split(" >> "):
+        step = step.strip()
+        if nth := _NTH.fullmatch(step):
+            steps.append(int(nth.group(1)))
+        elif _ENGINE.match(step) or not step:
+            return None
+        else:
+            steps.append(step)
+    return steps
+
+
+def evaluate_each(page: Page, locators: Mapping[str, Locator], expression: str, arg: Any = None) -> dict[str, list]:
+    """``expression`` (a JS function of an element and ``arg``) on every element of each locator:
+    name -> its results in document order. One round trip for all the locators whose selectors
+    are plain CSS; a locator with another engine's selector takes its own (``evaluate_all``)."""
+    chains = {name: chain for name, locator in locators.items() if (chain := css_chain(locator)) is not None}
+    found = page.evaluate(_EACH_JS.replace("EACH", expression, 1), [chains, arg]) if chains else {}
+    for name, locator in locators.items():
+        if found.get(name) is None:
+            found[name] = locator.evaluate_all(f"(els, arg) => els.map(el => ({expression})(el, arg))", arg)
+    return {name: found[name] for name in locators}
 
 
 class RegionList(Generic[R]):

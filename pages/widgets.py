@@ -68,6 +68,16 @@ class RankedWidget(Region):
         """Every item's thumbnail image."""
         return self.find(f"{self.item_selector} {RankedItem.thumb_selector}")
 
+    @property
+    def ranks(self):
+        """Every item's rank number."""
+        return self.find(f"{self.item_selector} .rank")
+
+    @property
+    def tags(self):
+        """The items' [VIDEO]/[INTERVIEW] badges (on some items, or none, on a given day)."""
+        return self.find(f"{self.item_selector} .tag")
+
 
 class TopTen(RankedWidget):
     root_selector = "#top10"
@@ -173,6 +183,11 @@ class Trending(Region):
     def headlines(self):
         """Every item's headline link."""
         return self.find(f"{self.item_selector} a")
+
+    @property
+    def tags(self):
+        """The items' [VIDEO]/[INTERVIEW] badges (on some items, or none, on a given day)."""
+        return self.find(f"{self.item_selector} .tag")
 
     def wait_for_new_first_title(self, first: str, timeout_ms: float) -> bool:
         """Wait until the first item's headline (without its tag) is no longer ``first``, as the

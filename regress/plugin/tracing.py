@@ -12,8 +12,8 @@ record the trace. Whether the re-run failed again is added to the report, so
 a failure that did not reproduce reads as a possible flake, not as a pass.
 
 At most MAX_RERUNS failures per process are re-run. Not re-run (they keep their
-other artifacts): visual items (their images are
-the evidence and their page is shared), items marked ``changes_state``, and
+other artifacts): visual items and every item of a kind with a reference file (their
+images or reference diffs are the evidence and their page is shared), items marked ``changes_state``, and
 runs that write baselines. ``--tracing on|retain-on-failure`` turns this off
 and traces every item instead, as pytest-playwright does for each item's own
 context; the pages visual items share (:class:`regress.plugin.fixtures.SettledPages`)
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from ..checks import kinds
 from ..run.artifacts import item_artifacts_dir
 from ..run.html import show_trace_command
 from .collect import uses_the_site
@@ -53,8 +54,14 @@ def enabled(config: pytest.Config) -> bool:
 
 def wants_rerun(item: pytest.Item) -> bool:
     return (isinstance(item, pytest.Function) and uses_the_site(item)
-            and item.get_closest_marker("visual") is None
+            and item.get_closest_marker("visual") is None and not _keeps_a_reference(item)
             and item.get_closest_marker("changes_state") is None)
+
+
+def _keeps_a_reference(item: pytest.Item) -> bool:
+    """A scenario item whose kind compares with a reference file (on the shared settled page)."""
+    check = getattr(item, "check", None)
+    return check is not None and kinds()[check.kind].references is not None
 
 
 @pytest.hookimpl(tryfirst=True)

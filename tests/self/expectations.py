@@ -818,3 +818,66 @@ oracle(
     expect=[(SECTION_LIST, r"section thumbnails loaded: \[False(, False)*\]"),
             (SECTION + "page_health[*]", r"image .*/imgs/news/\d+\.svg did not load")],
 )
+
+
+# -- styles: the style reference per part ----------------------------------------------------
+STYLES = ARTICLE + "{}_styles[*]"
+
+
+def styled(check: str, part: str, prop: str, expected: str = r"\S.*?", actual: str = r"\S.*") -> Expect:
+    """A row of the styles table: part, property, expected, actual."""
+    return Expect(STYLES.format(check), rf"(?m)^{re.escape(part)} +{re.escape(prop)} +{expected} +{actual}$")
+
+
+oracle(
+    "paragraphs-restyled",
+    expect=[styled("article", "article.paragraphs (others)", "color", re.escape("rgb(34, 37, 42)"),
+                   re.escape("rgb(74, 79, 87)"))],
+)
+
+oracle(
+    "headline-one-line",
+    expect=[styled("article", "article.headline", "white-space", "normal", "nowrap"),
+            styled("article", "article.headline", "text-overflow", "clip", "ellipsis")],
+)
+
+oracle(
+    "badge-hidden",
+    expect=[styled("widget", "top_ten.tags", "display", "inline-block", "none"),
+            styled("widget", "top_five.tags", "rendered", "yes", "no")],
+)
+
+oracle(
+    "thumbnails-stretched",
+    expect=[styled("widget", "top_ten.thumbnails (others)", "object-fit", "cover", "fill"),
+            styled("widget", "top_five.thumbnails (first)", "aspect", r"1\.00", r"0\.\d\d")],
+)
+
+oracle(
+    "photo-half-width",
+    expect=[styled("article", "article.photo_image", "width-share", r"1\.00", r"0\.50")],
+)
+
+oracle(
+    "story-labels-unreadable",
+    expect=[styled("article", part, "color", r"rgb\(.*?\)", re.escape("rgb(233, 236, 240)"))
+            for part in ("article.caption", "article.byline", "article.dates", "article.category.link")],
+)
+
+oracle(
+    "related-restyled",
+    expect=[styled("article", "article.related", "background-color", re.escape("rgb(244, 246, 249)"),
+                   re.escape("rgb(255, 255, 255)")),
+            styled("article", "article.related", "border-top", r"2px solid .*?", "none")],
+)
+
+oracle(
+    "paragraph-margins-lost",
+    expect=[styled("article", "article.paragraphs (lead)", "margin-bottom", r"20\.7px", "0px"),
+            styled("article", "article.paragraphs (others)", "margin-bottom", r"20\.7px", "0px")],
+)
+
+oracle(
+    "footer-links-restyled",
+    expect=[styled("footer", "footer.links.anchors (others)", "text-decoration-line", "none", "underline")],
+)
