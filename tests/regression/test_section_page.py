@@ -35,8 +35,8 @@ def test_section_story_list_structure(section_page, site_settings, base_url):
     hrefs = [(f["title_href"], f["thumb_href"]) for f in facts]
     bad = [pair for pair in hrefs if not _internal(pair[0], base_url) or pair[0] != pair[1]]
     assert not bad, f"section links {bad}: each story's headline and thumbnail link to one internal page"
-    loaded = _images_loaded(stories.thumbnails)
-    assert len(loaded) == len(items) and all(loaded), f"section thumbnails loaded: {loaded}"
+    loaded, why = _images_loaded(stories.thumbnails)
+    assert len(loaded) == len(items) and all(loaded), f"section thumbnails loaded: {loaded}; {why}"
     for number, (item, f) in enumerate(zip(items, facts), start=1):
         tags = texts_of(item.tag)
         assert all(TAG_RE.match(t) for t in tags) and len(tags) <= 1, f"section story {number} tags {tags}"
