@@ -1,12 +1,17 @@
 """Layout shift as the browser reports it, and cumulative layout shift as Core Web Vitals define it.
 
 Chromium records a ``layout-shift`` performance entry for every frame in which visible
-elements moved without the reader asking for it. :func:`layout_shifts` reads them all, from
-the start of the page, with a ``PerformanceObserver`` (``buffered: true``), each with the
+elements moved without the reader asking for it. :func:`layout_shifts_after_load` reads those
+from the load event on, with a ``PerformanceObserver`` (``buffered: true``), each with the
 elements that moved. :func:`cumulative_layout_shift` is the pure part: entries the reader
 caused (``hadRecentInput``) are left out, the rest are grouped into session windows (a
 window closes at a gap of 1 s or when it spans 5 s) and the largest window's sum is the
 score, as https://web.dev/articles/cls defines it.
+
+Why from the load event on: before it, the shifts follow when each resource arrives (a web
+font that lands after the first paint reflows the text), so the same page scores 0.01 on one
+load and 0.2 on the next on a busy machine. After it, a shift is the page's own doing: a
+script inserting a banner, an image without its size getting one, late content.
 """
 from __future__ import annotations
 
@@ -67,9 +72,14 @@ def cumulative_layout_shift(shifts, **window) -> ShiftWindow:
     return max(session_windows(shifts, **window), key=lambda w: w.score, default=ShiftWindow())
 
 
-# Every entry from the page's start (buffered), the ones still queued taken after the next frame.
+# Every entry from the page's start (buffered), the ones still queued taken after the next frame;
+# and when the load event ended (the navigation entry: performance.now() may be the test clock's).
 _SHIFTS_JS = """() => new Promise(resolve => {
   if (!(PerformanceObserver.supportedEntryTypes || []).includes('layout-shift')) { resolve(null); return; }
+  const navigation = new PerformanceObserver(() => {});
+  navigation.observe({type: 'navigation', buffered: true});
+  const loaded = (navigation.takeRecords()[0] || {}).loadEventEnd || 0;
+  navigation.disconnect();
   const name = n => !n ? 'a removed element' : n.nodeType === 3 ? 'text in ' + name(n.parentElement)
     : n.nodeName.toLowerCase() + (n.id ? '#' + n.id : '')
       + (typeof n.className === 'string' && n.className.trim() ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
@@ -79,23 +89,63 @@ _SHIFTS_JS = """() => new Promise(resolve => {
   const observer = new PerformanceObserver(list => take(list.getEntries()));
   observer.observe({type: 'layout-shift', buffered: true});
   requestAnimationFrame(() => requestAnimationFrame(() => {
-    take(observer.takeRecords()); observer.disconnect(); resolve(found);
+    take(observer.takeRecords()); observer.disconnect(); resolve({loaded, shifts: found});
   }));
 })"""
 
 
-def layout_shifts(page: Page) -> list[LayoutShift]:
-    """Every layout shift the page has had so far. NoLayoutShiftEntries if the browser reports none."""
-    rows = page.evaluate(_SHIFTS_JS)
-    if rows is None:
+@dataclass(frozen=True)
+class PageShifts:
+    loaded_ms: float  # when the load event ended, ms after the navigation began
+    shifts: tuple[LayoutShift, ...]  # every shift so far
+
+    @property
+    def after_load(self) -> list[LayoutShift]:
+        return [s for s in self.shifts if s.start_ms >= self.loaded_ms]
+
+
+def layout_shifts(page: Page) -> PageShifts:
+    """Every layout shift the page has had so far, and when it loaded. NoLayoutShiftEntries if
+    the browser reports no layout shifts at all."""
+    found = page.evaluate(_SHIFTS_JS)
+    if found is None:
         raise NoLayoutShiftEntries("this browser reports no layout-shift entries "
                                    "(PerformanceObserver.supportedEntryTypes lacks 'layout-shift'; Chromium has them)")
-    return [LayoutShift(r["start"], r["value"], bool(r["input"]), tuple(r["sources"])) for r in rows]
+    return PageShifts(found["loaded"], tuple(LayoutShift(r["start"], r["value"], bool(r["input"]), tuple(r["sources"]))
+                                             for r in found["shifts"]))
+
+
+# A reader's pass: each screenful is scrolled to, the images in it (those a script gives a src as
+# they come into view too) loaded and decoded, and the next frames painted before moving on, so
+# whatever moves on screen moves while it is on screen, as the reader would see it.
+_READ_THROUGH_JS = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  // rendered (a hidden layer's lazy images never load), with a source, and within the screen;
+  // a lazy one clipped by a scrolling strip would wait for ever: it is asked to load now
+  const onScreen = () => Array.from(document.images).filter(img => {
+    const r = img.getBoundingClientRect();
+    return img.getClientRects().length > 0 && (r.width > 0 || r.height > 0) && img.getAttribute('src')
+      && r.bottom >= 0 && r.top <= window.innerHeight && r.right >= 0 && r.left <= window.innerWidth; });
+  const ready = img => (img.loading === 'lazy' && (img.loading = 'eager'), img.complete ? Promise.resolve() : new Promise(r => {
+      img.addEventListener('load', r, {once: true}); img.addEventListener('error', r, {once: true}); }))
+    .then(() => img.decode ? img.decode().catch(() => null) : null);
+  const step = Math.max(200, Math.floor(window.innerHeight * 0.8));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    await frame(); await frame();
+    await Promise.all(onScreen().map(ready));
+    await frame(); await frame();
+  }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
 
 
 def settle_as_a_reader(page: Page) -> None:
     """A loaded page brought to rest as a reader's would be, on real conditions only: the network
-    quiet after the load (what a script fetches or inserts once the page has loaded), then
-    scrolled through so lazy images load, fonts ready and transitions finished (capture.settle)."""
+    quiet after the load (what a script fetches or inserts once the page has loaded), read through
+    screen by screen (:data:`_READ_THROUGH_JS`), then every image, font and transition finished
+    (capture.settle)."""
     page.wait_for_load_state("networkidle")
+    page.evaluate(_READ_THROUGH_JS)
     settle(page)

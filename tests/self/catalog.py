@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import expectations
+from regress.cli import reference_marker
 from demo_site import mutations
 from expectations import Expect, Expectation
 
@@ -170,7 +171,7 @@ def live_reference() -> Path:
             _KEEP.append(folder)
             with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
                 proc = subprocess.run(pytest_cmd("--target", "live", "--news-day", "1", "--update-baselines", "missing",
-                                                 "--baselines-dir", folder.name, "-m", "visual or chrome",
+                                                 "--baselines-dir", folder.name, "-m", reference_marker(),
                                                  "--trace-failures", "off", REGRESSION),
                                       cwd=ROOT, env=_env(reports), capture_output=True, text=True,
                                       timeout=RUN_TIMEOUT_S)
