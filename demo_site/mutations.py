@@ -985,3 +985,63 @@ register(Mutation(
     description="The footer's links are underlined in a brighter blue.",
     extra_css=".footer_group a { color: #5ea2ff; text-decoration: underline; }",
 ))
+
+
+# -- spacing: gaps on both axes, and layout shift after load ----------------------------
+register(Mutation(
+    name="share-bar-dropped-3px",
+    description="The share bar sits 3px lower than the article tools, out of line with them (position: relative; top: 3px).",
+    extra_css=".sns_area { position: relative; top: 3px; }",
+))
+
+
+register(Mutation(
+    name="banner-after-load",
+    description="A script inserts a 200px subscription banner above the header once the page has loaded, "
+                "with no space reserved for it: everything on screen jumps down.",
+    extra_js=(
+        "(function () {\n"
+        "  function insert() {\n"
+        "    var banner = document.createElement('div');\n"
+        "    banner.className = 'promo_top';\n"
+        "    banner.style.cssText = 'height:200px;background:#13294b;color:#fff;display:flex;align-items:center;"
+        "justify-content:center;font-size:20px';\n"
+        "    banner.textContent = 'Subscribe to The Korea Times';\n"
+        "    document.body.insertBefore(banner, document.body.firstChild);\n"
+        "  }\n"
+        "  if (document.readyState === 'complete') setTimeout(insert, 0);\n"
+        "  else window.addEventListener('load', function () { setTimeout(insert, 0); });\n"
+        "})();\n"
+    ),
+))
+
+
+register(Mutation(
+    name="photo-lazy-unsized",
+    description="The lead photo moves to a lazy-loading script (data-src, given a src as it scrolls into view) and "
+                "loses its width and height: no space is kept for it, the story below jumps down when it arrives.",
+    response_filter=_html_filter(r'(<figure class="view_photo">\s*<img) src="([^"]*)"( alt="[^"]*") width="\d+" height="\d+"',
+                                 r'\1 data-src="\2"\3', page="article"),
+    extra_js=(
+        "(function () {\n"
+        "  var seen = new IntersectionObserver(function (entries) {\n"
+        "    entries.forEach(function (e) {\n"
+        "      if (!e.isIntersecting) return;\n"
+        "      e.target.src = e.target.getAttribute('data-src');\n"
+        "      e.target.removeAttribute('data-src');\n"
+        "      seen.unobserve(e.target);\n"
+        "    });\n"
+        "  });\n"
+        "  document.querySelectorAll('img[data-src]').forEach(function (img) { seen.observe(img); });\n"
+        "})();\n"
+    ),
+))
+
+
+register(Mutation(
+    name="related-box-moved",
+    description="The related-article box is pulled out to the right of the text (float: right; width: 45%), "
+                "a leftover of a redesign.",
+    extra_css=".view_related { float: right; width: 45%; margin: 6px 0 16px 24px; }",
+))
+

@@ -44,8 +44,16 @@ def test(args: list[str], paths: ProjectPaths) -> int:
 
 def reference(args: list[str], paths: ProjectPaths) -> int:
     """The target's missing references: visual baselines, and the chrome reference of the
-    suite's chrome tests (marked ``chrome``), in baselines/<target>/."""
-    return _pytest([*_suite(paths), "-m", "visual or chrome", "--update-baselines", "missing", *args])
+    suite's chrome tests (marked ``chrome``), in baselines/<target>/: the items of every kind that
+    keeps a reference file (visual, spacing...), each marked with its kind."""
+    return _pytest([*_suite(paths), "-m", reference_marker(), "--update-baselines", "missing", *args])
+
+
+def reference_marker() -> str:
+    """The -m expression of the items that keep references: each kind with reference files, and chrome."""
+    from .checks import kinds
+
+    return " or ".join([*(name for name, kind in sorted(kinds().items()) if kind.references is not None), "chrome"])
 
 
 def prune(args: list[str], paths: ProjectPaths) -> int:

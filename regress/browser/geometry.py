@@ -102,3 +102,8 @@ def relation_problem(a: Box, rel: str, b: Box, *, gap=None, edge=None, tolerance
 
 def in_range(value: float, low: float | None, high: float | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
+
+
+def boxes(locator) -> list[Box]:
+    """The box of each visible element of ``locator``, in document order (page coordinates)."""
+    return [Box(r["x"], r["y"], r["w"], r["h"]) for r in locator.evaluate_all(_MEASURE_JS) if r["visible"]]

@@ -166,6 +166,14 @@ SETTINGS_SCHEMA = Nested({
                           doc="component -> why its visual items are left to layout on live targets"),
         }, default={"mask_text": [], "mask": [], "skip": {}}),
     }, required=True),
+    "spacing": Nested({
+        "tolerance_px": Field(float, required=True, min=0,
+                              doc="how far (CSS px) a gap may differ from its reference"),
+    }, default={"tolerance_px": 0.5}),
+    "layout_shift": Nested({
+        "budget": Field(float, required=True, min=0,
+                        doc="the highest cumulative layout shift (largest session window) a page may have"),
+    }, default={"budget": 0.1}),
     # Named targets. `demo` (the bundled replica) runs the pinned rules; every other target
     # runs the live rules. `demo` and `live` exist even when not listed.
     "targets": MapOf(Field(str, check=check_name), Nested({
@@ -178,7 +186,7 @@ PINNED_TARGET = "demo"
 
 # Scenario files may overlay these sections. Not `viewports` (scenarios pick
 # viewports by name) nor `site` (identity and the sensitive-host safety list).
-OVERRIDABLE = ("font_controls", "links", "page_health", "print_preview", "visual")
+OVERRIDABLE = ("font_controls", "layout_shift", "links", "page_health", "print_preview", "spacing", "visual")
 _OVERLAY = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True)
 
 

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import expectations
+from regress.cli import reference_marker
 from demo_site import mutations
 from expectations import Expect, Expectation
 
@@ -161,14 +162,6 @@ _REFERENCE_LOCK = threading.Lock()
 _KEEP: list = []  # the reference folders live as long as the session
 
 
-def _recorded_on_day1() -> str:
-    """The marker expression of every item that keeps a reference: the chrome tests and the items
-    of each kind with reference files (visual, styles, ...)."""
-    from regress.checks import kinds
-
-    return " or ".join(["chrome", *sorted(name for name, kind in kinds().items() if kind.references)])
-
-
 def live_reference() -> Path:
     """Baselines and the chrome reference of target ``live``, recorded once per session on day 1
     (as ``regress reference --target live`` would): the live modes compare with them."""
@@ -178,7 +171,7 @@ def live_reference() -> Path:
             _KEEP.append(folder)
             with tempfile.TemporaryDirectory(prefix="regress-self-") as reports:
                 proc = subprocess.run(pytest_cmd("--target", "live", "--news-day", "1", "--update-baselines", "missing",
-                                                 "--baselines-dir", folder.name, "-m", _recorded_on_day1(),
+                                                 "--baselines-dir", folder.name, "-m", reference_marker(),
                                                  "--trace-failures", "off", REGRESSION),
                                       cwd=ROOT, env=_env(reports), capture_output=True, text=True,
                                       timeout=RUN_TIMEOUT_S)

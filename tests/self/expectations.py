@@ -881,3 +881,39 @@ oracle(
     "footer-links-restyled",
     expect=[styled("footer", "footer.links.anchors (others)", "text-decoration-line", "none", "underline")],
 )
+
+
+# -- spacing and layout shift (the spacing kind) ------------------------------------------------
+SPACING = ARTICLE + "spacing[*]"
+
+
+def gap_row(pair: str, axis: str, expected: str, actual: str) -> Expect:
+    """A row of the spacing kind's failure table: pair, axis, expected, actual."""
+    return Expect(SPACING, rf"(?m)^\s+{re.escape(pair)}\s+{re.escape(axis)}\s+{re.escape(expected)}\s+{re.escape(actual)}$")
+
+
+LAYOUT_SHIFT_OVER = Expect(SPACING, r"layout shift after load 0\.\d+ is over the budget 0\.1")
+
+oracle(
+    "share-bar-dropped-3px",
+    viewports=("desktop", "mobile"),
+    expect=[gap_row("article.tools -> share_bar", "y (top edges)", "0", "3"),
+            gap_row("article.tools -> share_bar", "y (gap)", "14", "17")],
+)
+
+oracle(
+    "banner-after-load",
+    viewports=("desktop", "mobile"),
+    expect=[LAYOUT_SHIFT_OVER, gap_row("page -> menu", "y (from a's top)", "0", "200")],
+)
+
+oracle(
+    "photo-lazy-unsized",
+    viewports=("desktop", "mobile"),
+    expect=[Expect(SPACING, r"layout shift after load 0\.\d+ is over the budget 0\.1 .*moved: .*figcaption")],
+)
+
+oracle(
+    "related-box-moved",
+    expect=[gap_row("article.paragraphs -> article.related", "x (left edges)", "0", "440")],
+)
