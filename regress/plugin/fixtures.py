@@ -71,10 +71,11 @@ def viewport_name(request) -> str:
 
 @pytest.fixture
 def browser_context_args(browser_context_args, viewport_name, site_settings):
-    width, height = site_settings.viewports[viewport_name]
+    """The viewport's device (size, mobile, touch, scale factor, a user agent only if the settings
+    set one), in the site's locale and zone."""
     return {
         **browser_context_args,
-        "viewport": {"width": width, "height": height},
+        **site_settings.devices[viewport_name].context_args(),
         "locale": "en-US",
         "timezone_id": "Asia/Seoul",
         "service_workers": "block",

@@ -32,9 +32,8 @@ def _chrome_file(browser, base_url, site_settings, regress_target, target_baseli
     if not update_baselines:
         pytest.fail(f"no chrome reference {path} for target {regress_target.name}: record it with "
                     f"`regress reference --target {regress_target.name}`", pytrace=False)
-    width, height = next(iter(site_settings.viewports.values()))
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
-                                  timezone_id="Asia/Seoul")
+    device = next(iter(site_settings.devices.values()))
+    context = browser.new_context(**device.context_args(), locale="en-US", timezone_id="Asia/Seoul")
     try:
         site = ArticlePage(context.new_page(), base_url).open(site_settings.site["article_path"])
         recorded = chrome_reader.record(site)
