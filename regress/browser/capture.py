@@ -92,6 +92,33 @@ _UNALIGN_JS = """() => {
 }"""
 
 
+# Painted masks are boxes in the document's own layout, drawn over their components: they scroll
+# and align with the page. (Playwright's masks are a fixed top-layer pane, which an emulated phone
+# places a pixel or more off the page it captures beyond the viewport.) The layer is the
+# document's size and clips what it holds: a box over an element scrolled out of a carousel must
+# not widen the page, which a phone would zoom out to show.
+_PAINT_JS = """(els, color) => {
+  let layer = window.__regressPaint;
+  if (!layer) {
+    const root = document.documentElement;
+    layer = window.__regressPaint = document.createElement('div');
+    layer.style.cssText = 'position:absolute;left:0;top:0;margin:0;padding:0;border:0;overflow:hidden;'
+      + `width:${root.scrollWidth}px;height:${root.scrollHeight}px;z-index:2147483647;pointer-events:none;`;
+    root.appendChild(layer);
+  }
+  const origin = layer.getBoundingClientRect();
+  for (const el of els) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const box = document.createElement('div');
+    box.style.cssText = `position:absolute;margin:0;padding:0;border:0;background:${color};`
+      + `left:${r.left - origin.left}px;top:${r.top - origin.top}px;width:${r.width}px;height:${r.height}px;`;
+    layer.appendChild(box);
+  }
+}"""
+_UNPAINT_JS = "() => { if (window.__regressPaint) window.__regressPaint.remove(); window.__regressPaint = undefined; }"
+
+
 @dataclass(frozen=True)
 class CaptureSpec:
     full_page: bool
@@ -155,7 +182,8 @@ def unalign(page: Page) -> None:
 def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, matches_expected=None) -> bytes:
     """Capture, in device pixels, until two consecutive shots are equal; fail clearly if they never
     are. A component is first aligned to whole device pixels (:func:`align_to_device_pixels`), after
-    its text masks (which change what is above it). The page is left as it was found.
+    the text masks (which change what is above it) and before the painted masks (drawn where the
+    aligned layout puts their components). The page is left as it was found.
 
     As Playwright Test does, a first shot that already matches the expected image
     (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
@@ -164,8 +192,9 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
     for locator in spec.text_masks:
         locator.evaluate_all(_MASK_TEXT_JS, SAMPLE_TEXT)
     aligned = target is not None and align_to_device_pixels(page, target) > 0
-    options = dict(animations="disabled", caret="hide", mask=list(spec.masks), mask_color=MASK_COLOR,
-                   scale="device")
+    for locator in spec.masks:  # where the aligned layout has put them
+        locator.evaluate_all(_PAINT_JS, MASK_COLOR)
+    options = dict(animations="disabled", caret="hide", scale="device")
 
     def shoot() -> bytes:
         if target is None:
@@ -182,6 +211,8 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
                 return current
             previous = current
     finally:
+        if spec.masks:
+            page.evaluate(_UNPAINT_JS)
         if aligned:
             unalign(page)
         if spec.text_masks:

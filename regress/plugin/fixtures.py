@@ -94,9 +94,9 @@ class SettledPages:
     """Loaded, settled pages kept across items: visual items of one page and viewport share one.
 
     Loading and settling (fonts, lazy images, transitions) costs more than the captures
-    themselves. Captures leave the page as they found it (hides are undone; masks are
-    Playwright's). The few most recent are kept: the viewports of one scenario, interleaved
-    as items are ordered."""
+    themselves. Captures leave the page as they found it (hides, masks and the alignment to
+    device pixels are undone). The few most recent are kept: the viewports of one scenario,
+    interleaved as items are ordered."""
 
     KEEP = 4
 
