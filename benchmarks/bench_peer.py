@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 "PEER_BASE_URL": site.url,
                 "PEER_CHROMIUM": executable,
                 "PEER_CHROMIUM_ARGS": json.dumps(flags),
-                "PEER_VIEWPORTS": json.dumps({name: list(size) for name, size in settings.viewports.items()}),
+                "PEER_VIEWPORTS": json.dumps(settings.raw["viewports"]),  # the suite's devices
                 "PEER_CLOCK": settings["visual"]["clock"],
             })
             ours_env = _env()

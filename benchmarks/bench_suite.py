@@ -138,7 +138,7 @@ def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = No
     from regress.model.project import ProjectPaths
     from regress.model.scenario import load_settings
 
-    viewports = load_settings(ProjectPaths(ROOT).settings).viewports
+    devices = load_settings(ProjectPaths(ROOT).settings).devices
     plan = [step for step in floor_plan(Path(scenarios_dir)) if only_viewport in (None, step[1])] * rounds
     shots = 0
     with sync_playwright() as pw:
@@ -146,8 +146,7 @@ def floor_main(base_url: str, scenarios_dir: str, only_viewport: str | None = No
         browser = pw.chromium.launch(executable_path=executable,
                                      args=finder.launch_flags(finder.host_of(base_url)))
         for page_path, viewport, components in plan:
-            width, height = viewports[viewport]
-            context = browser.new_context(viewport={"width": width, "height": height})
+            context = browser.new_context(**devices[viewport].context_args())  # the suite's devices
             page = context.new_page()
             page.goto(base_url.rstrip("/") + page_path, wait_until="load")
             site = ArticlePage(page, base_url)

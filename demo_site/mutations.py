@@ -555,6 +555,13 @@ register(Mutation(
 ))
 
 register(Mutation(
+    name="viewport-meta-dropped",
+    description="The article page loses its viewport meta tag: a phone or tablet lays it out 980 px wide "
+                "(the browser's default layout viewport) and shows it zoomed out.",
+    response_filter=_html_filter(r'<meta name="viewport"[^>]*>\n?', "", page="article"),
+))
+
+register(Mutation(
     name="sidebar-below-on-desktop",
     description="On desktop the sidebar drops below the article (the two-column grid is lost).",
     extra_css="@media (min-width: 1025px) { .content_grid { grid-template-columns: minmax(0, 1fr); } }",

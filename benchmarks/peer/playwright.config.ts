@@ -7,15 +7,18 @@ import { defineConfig } from '@playwright/test';
 //   PEER_CHROMIUM       the executable regress.browser.chromium.find_chromium resolves
 //   PEER_CHROMIUM_ARGS  JSON list: regress.browser.chromium.launch_flags (the resolver rules blocking
 //                       third parties, --font-render-hinting=slight, --no-sandbox as root, quiet network)
-//   PEER_VIEWPORTS      JSON {name: [width, height]}: config/site.yaml's viewports
+//   PEER_VIEWPORTS      JSON {name: {width, height, is_mobile, has_touch, device_scale_factor,
+//                       user_agent?}}: the site settings' viewports, the devices the suite emulates
 // (the clock, PEER_CLOCK, is read by the spec). Run by hand: see README.md.
 const env = process.env;
 const json = <T>(name: string, fallback: T): T => (env[name] ? (JSON.parse(env[name]!) as T) : fallback);
 
-const viewports = json<Record<string, [number, number]>>('PEER_VIEWPORTS', {
-  desktop: [1280, 800],
-  tablet: [768, 1024],
-  mobile: [375, 812],
+type Device = { width: number; height: number; is_mobile?: boolean; has_touch?: boolean;
+                device_scale_factor?: number; user_agent?: string };
+const viewports = json<Record<string, Device>>('PEER_VIEWPORTS', {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 768, height: 1024, is_mobile: true, has_touch: true, device_scale_factor: 2 },
+  mobile: { width: 375, height: 812, is_mobile: true, has_touch: true, device_scale_factor: 2 },
 });
 
 export default defineConfig({
@@ -24,7 +27,8 @@ export default defineConfig({
   fullyParallel: true,
   reporter: [['list'], ['html', { open: 'never' }]],
   expect: {
-    toHaveScreenshot: { animations: 'disabled' },
+    // Device pixels, as the suite captures (Playwright Test's default is CSS pixels).
+    toHaveScreenshot: { animations: 'disabled', scale: 'device' },
   },
   use: {
     baseURL: env.PEER_BASE_URL ?? 'http://127.0.0.1:8000',
@@ -37,8 +41,15 @@ export default defineConfig({
       args: json<string[]>('PEER_CHROMIUM_ARGS', []),
     },
   },
-  projects: Object.entries(viewports).map(([name, [width, height]]) => ({
+  projects: Object.entries(viewports).map(([name, d]) => ({
     name,
-    use: { browserName: 'chromium' as const, viewport: { width, height } },
+    use: {
+      browserName: 'chromium' as const,
+      viewport: { width: d.width, height: d.height },
+      isMobile: d.is_mobile ?? false,
+      hasTouch: d.has_touch ?? false,
+      deviceScaleFactor: d.device_scale_factor ?? 1,
+      ...(d.user_agent ? { userAgent: d.user_agent } : {}),
+    },
   })),
 });

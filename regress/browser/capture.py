@@ -64,6 +64,63 @@ _UNMASK_TEXT_JS = """() => {
 }"""
 
 
+# A component's capture must not depend on where the page places it: a story a line longer moves
+# the widgets below it by a fraction of a pixel, and a box at another sub-pixel offset is painted
+# with other anti-aliasing and clipped (Playwright rounds a component's clip out to whole CSS
+# pixels) to another size. So before the capture the document is moved down by the component's
+# sub-pixel offset: padding on the root element, which moves every in-flow box by the same amount
+# and changes no box's layout (no element's own styles, no margins to collapse). The component
+# then starts on a whole CSS pixel that is also a whole device pixel, so its clip starts at its
+# own edge and everything in it sits at the same offsets from the device-pixel grid wherever it
+# is: the same pixels. Layout positions are multiples of 1/64 device pixel, so the shift is exact.
+_ALIGN_JS = """(el, scale) => {
+  const root = document.documentElement;
+  const top = el.getBoundingClientRect().top + window.scrollY;
+  let whole = Math.ceil(top - 1e-4);  // the next whole CSS pixel that is a whole device pixel too
+  for (let i = 0; i < 64 && Math.abs(whole * scale - Math.round(whole * scale)) > 1e-4; i++) whole++;
+  const shift = whole - top;
+  if (shift < 1e-4) return 0;
+  window.__regressAlign = {value: root.style.getPropertyValue('padding-top'),
+                           priority: root.style.getPropertyPriority('padding-top')};
+  const padding = getComputedStyle(root).paddingTop;
+  root.style.setProperty('padding-top', `calc(${padding} + ${shift}px)`, 'important');
+  return shift;
+}"""
+_UNALIGN_JS = """() => {
+  const saved = window.__regressAlign;
+  if (!saved) return;
+  document.documentElement.style.setProperty('padding-top', saved.value, saved.priority);
+  window.__regressAlign = undefined;
+}"""
+
+
+# Painted masks are boxes in the document's own layout, drawn over their components: they scroll
+# and align with the page. (Playwright's masks are a fixed top-layer pane, which an emulated phone
+# places a pixel or more off the page it captures beyond the viewport.) The layer is the
+# document's size and clips what it holds: a box over an element scrolled out of a carousel must
+# not widen the page, which a phone would zoom out to show.
+_PAINT_JS = """(els, color) => {
+  let layer = window.__regressPaint;
+  if (!layer) {
+    const root = document.documentElement;
+    layer = window.__regressPaint = document.createElement('div');
+    layer.style.cssText = 'position:absolute;left:0;top:0;margin:0;padding:0;border:0;overflow:hidden;'
+      + `width:${root.scrollWidth}px;height:${root.scrollHeight}px;z-index:2147483647;pointer-events:none;`;
+    root.appendChild(layer);
+  }
+  const origin = layer.getBoundingClientRect();
+  for (const el of els) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const box = document.createElement('div');
+    box.style.cssText = `position:absolute;margin:0;padding:0;border:0;background:${color};`
+      + `left:${r.left - origin.left}px;top:${r.top - origin.top}px;width:${r.width}px;height:${r.height}px;`;
+    layer.appendChild(box);
+  }
+}"""
+_UNPAINT_JS = "() => { if (window.__regressPaint) window.__regressPaint.remove(); window.__regressPaint = undefined; }"
+
+
 @dataclass(frozen=True)
 class CaptureSpec:
     full_page: bool
@@ -165,9 +222,21 @@ def unhide(locators) -> None:
         locator.evaluate_all("els => els.forEach(e => e.style.removeProperty('visibility'))")
 
 
+def align_to_device_pixels(page: Page, target: Locator) -> float:
+    """Move the document down by ``target``'s sub-pixel offset (see _ALIGN_JS), returning the shift
+    in CSS pixels (0: already aligned); :func:`unalign` undoes it."""
+    return target.evaluate(_ALIGN_JS, page.evaluate("() => window.devicePixelRatio"))
+
+
+def unalign(page: Page) -> None:
+    page.evaluate(_UNALIGN_JS)
+
+
 def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, matches_expected=None) -> bytes:
-    """Capture until two consecutive shots are equal; fail clearly if they never are.
-    The hidden components are shown again before it returns.
+    """Capture, in device pixels, until two consecutive shots are equal; fail clearly if they never
+    are. A component is first aligned to whole device pixels (:func:`align_to_device_pixels`), after
+    the text masks (which change what is above it) and before the painted masks (drawn where the
+    aligned layout puts their components). The page is left as it was found.
 
     As Playwright Test does, a first shot that already matches the expected image
     (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
@@ -175,7 +244,10 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
     hide(spec.hides)
     for locator in spec.text_masks:
         locator.evaluate_all(_MASK_TEXT_JS, SAMPLE_TEXT)
-    options = dict(animations="disabled", caret="hide", mask=list(spec.masks), mask_color=MASK_COLOR, scale="css")
+    aligned = target is not None and align_to_device_pixels(page, target) > 0
+    for locator in spec.masks:  # where the aligned layout has put them
+        locator.evaluate_all(_PAINT_JS, MASK_COLOR)
+    options = dict(animations="disabled", caret="hide", scale="device")
 
     def shoot() -> bytes:
         if target is None:
@@ -192,6 +264,10 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
                 return current
             previous = current
     finally:
+        if spec.masks:
+            page.evaluate(_UNPAINT_JS)
+        if aligned:
+            unalign(page)
         if spec.text_masks:
             page.evaluate(_UNMASK_TEXT_JS)
         unhide(spec.hides)  # the page may be shared with the next capture

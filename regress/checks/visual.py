@@ -8,6 +8,7 @@ pixels to the named components of ``visual.report_components`` (:func:`_changed_
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +125,8 @@ def _fail_changed(ctx, site, target, reference: Reference, actual: bytes, compar
     record = reference.save_failure(actual, diff_png=_png(result.diff_image))
     record.diff_pixels, record.ratio = result.diff_pixels, result.ratio
     # the diff's own mask of counted pixels: no colour of the diff image matters
-    record.boxes = _changed_components(ctx, site, result.mask, target, visual["report_components"])
+    record.boxes = _changed_components(ctx, site, result.mask, target, visual["report_components"],
+                                       scale=site.page.evaluate("() => window.devicePixelRatio"))
     where = f"diff image {reference.shown(record.diff)}"
     if result.size_mismatch:
         (w1, h1), (w2, h2) = result.size_mismatch
@@ -135,15 +137,18 @@ def _fail_changed(ctx, site, target, reference: Reference, actual: bytes, compar
                        f"baseline {reference.shown()}; {where}", [MATCHES])
 
 
-def _changed_components(ctx, site, mask: np.ndarray, target, names) -> list[str]:
-    """Which of the named components the changed pixels fall in (for the report)."""
+def _changed_components(ctx, site, mask: np.ndarray, target, names, scale: float = 1.0) -> list[str]:
+    """Which of the named components the changed pixels fall in (for the report). The mask is in
+    the capture's device pixels (``scale`` per CSS pixel), from the captured component's corner;
+    component boxes are in the document's CSS pixels."""
     ys, xs = np.nonzero(mask)
     if not len(xs):
         return []
-    # Diff pixels are relative to the capture; component boxes to the document.
+    # The capture starts at the component's own top edge (aligned to whole pixels) and at its
+    # left edge rounded down, as Playwright clips it: within a CSS pixel either way.
     origin = measure(target).box if target is not None else None
-    xs = xs + (origin.x if origin else 0)
-    ys = ys + (origin.y if origin else 0)
+    xs = (xs + 0.5) / scale + (math.floor(origin.x) if origin else 0)
+    ys = (ys + 0.5) / scale + (origin.y if origin else 0)
     found = []
     for name in names:
         box = measure(ctx.locate(site, name)).box

@@ -38,7 +38,7 @@ from .project import PACKAGE_SETTINGS, shown_path
 from .schema import (MISSING, ComponentList, ComponentName, Context, CountRange, Field, KeyPath, ListOf, MapOf,
                      Nested, ScenarioError, ViewportList, describe_value, format_key)
 
-__all__ = ["Check", "Scenario", "ScenarioError", "ScenarioSet", "Settings", "Target", "load_scenarios",
+__all__ = ["Check", "Device", "Scenario", "ScenarioError", "ScenarioSet", "Settings", "Target", "load_scenarios",
            "load_scenario_files", "load_scenario_set", "load_settings", "SETTINGS_SCHEMA"]
 
 
@@ -102,6 +102,8 @@ def _positive(value: float) -> str | None:
 
 # ---------------------------------------------------------------- site settings
 
+MOBILE_SCALE_FACTOR = 2.0  # device pixels per CSS pixel of a mobile viewport that states none
+
 # A project's file (config/site.yaml) is laid over the package's generic defaults
 # (regress/model/site.yaml): see load_settings. The package names no site's components.
 SETTINGS_SCHEMA = Nested({
@@ -117,9 +119,19 @@ SETTINGS_SCHEMA = Nested({
         "section_stories": CountRange(default=(1, None), doc="how many stories the list template shows, "
                                                              "e.g. '1..30'"),
     }, default={"sensitive_hosts": []}),
+    # A viewport is a device, in the shape of Playwright's device descriptors (the viewport's
+    # size flat): a phone or tablet is `is_mobile` (a 980 px layout viewport unless the page's
+    # viewport meta tag says otherwise), has touch, and paints device pixels.
     "viewports": MapOf(Field(str, check=check_name), Nested({
         "width": Field(int, required=True, min=1),
         "height": Field(int, required=True, min=1),
+        "is_mobile": Field(bool, default=False, doc="a phone or tablet: the viewport meta tag applies"),
+        "has_touch": Field(bool, default=False, doc="touch events and (pointer: coarse)"),
+        "device_scale_factor": Field(float, min=1, max=4,
+                                     doc=f"device pixels per CSS pixel; default {MOBILE_SCALE_FACTOR:g} on a "
+                                         "mobile device, else 1. Captures are in device pixels"),
+        "user_agent": Field(str, min=1, doc="the browser's own (Chromium's) unless set: a phone's user agent "
+                                            "may send the suite to another host"),
     }), required=True, min=1),
     "font_controls": Nested({
         "default_px": Field(int, required=True, min=1),
@@ -208,11 +220,39 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Device:
+    """A viewport as the browser context emulates it."""
+    name: str
+    width: int
+    height: int
+    is_mobile: bool = False
+    has_touch: bool = False
+    device_scale_factor: float = 1.0
+    user_agent: str | None = None  # None: the browser's own
+
+    @classmethod
+    def of(cls, name: str, spec: Mapping[str, Any]) -> "Device":
+        scale = spec.get("device_scale_factor") or (MOBILE_SCALE_FACTOR if spec.get("is_mobile") else 1.0)
+        return cls(name, spec["width"], spec["height"], bool(spec.get("is_mobile")), bool(spec.get("has_touch")),
+                   float(scale), spec.get("user_agent"))
+
+    def context_args(self) -> dict[str, Any]:
+        """Browser.new_context arguments: a Playwright device descriptor."""
+        args: dict[str, Any] = {"viewport": {"width": self.width, "height": self.height},
+                                "device_scale_factor": self.device_scale_factor,
+                                "is_mobile": self.is_mobile, "has_touch": self.has_touch}
+        if self.user_agent:
+            args["user_agent"] = self.user_agent
+        return args
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated site settings: ``raw`` is the normalized nested dict. ``path`` and ``lines``
     are the file that was read (the project's, laid over ``defaults``: the package's file)."""
     raw: Mapping[str, Any]
     viewports: dict[str, tuple[int, int]]  # name -> (width, height), declared order
+    devices: dict[str, Device] = field(default_factory=dict)  # name -> the device it emulates
     path: str | None = None
     lines: Mapping[KeyPath, int] = field(default_factory=dict, repr=False)
     defaults: str | None = None  # the package's defaults under ``path``; None: ``path`` is all
@@ -250,8 +290,11 @@ class Settings:
         if not isinstance(data, dict):
             raise ctx.error((), f"settings must be a mapping, got {describe_value(data)}")
         raw = SETTINGS_SCHEMA.validate(data, ctx)
-        viewports = {n: (v["width"], v["height"]) for n, v in raw["viewports"].items()}
-        return cls(raw=raw, viewports=viewports, path=path, lines=dict(lines or {}))
+        devices = {n: Device.of(n, v) for n, v in raw["viewports"].items()}
+        for name, device in devices.items():  # the scale factor's default made explicit
+            raw["viewports"][name]["device_scale_factor"] = device.device_scale_factor
+        viewports = {n: (d.width, d.height) for n, d in devices.items()}
+        return cls(raw=raw, viewports=viewports, devices=devices, path=path, lines=dict(lines or {}))
 
 
 # A project's settings file states only what differs from the package's defaults.

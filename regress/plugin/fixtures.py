@@ -71,10 +71,11 @@ def viewport_name(request) -> str:
 
 @pytest.fixture
 def browser_context_args(browser_context_args, viewport_name, site_settings):
-    width, height = site_settings.viewports[viewport_name]
+    """The viewport's device (size, mobile, touch, scale factor, a user agent only if the settings
+    set one), in the site's locale and zone."""
     return {
         **browser_context_args,
-        "viewport": {"width": width, "height": height},
+        **site_settings.devices[viewport_name].context_args(),
         "locale": "en-US",
         "timezone_id": "Asia/Seoul",
         "service_workers": "block",
@@ -93,9 +94,9 @@ class SettledPages:
     """Loaded, settled pages kept across items: visual items of one page and viewport share one.
 
     Loading and settling (fonts, lazy images, transitions) costs more than the captures
-    themselves. Captures leave the page as they found it (hides are undone; masks are
-    Playwright's). The few most recent are kept: the viewports of one scenario, interleaved
-    as items are ordered."""
+    themselves. Captures leave the page as they found it (hides, masks and the alignment to
+    device pixels are undone). The few most recent are kept: the viewports of one scenario,
+    interleaved as items are ordered."""
 
     KEEP = 4
 

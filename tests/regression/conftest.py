@@ -49,9 +49,8 @@ def _chrome_file(browser, base_url, site_settings, regress_target, target_baseli
 
 def _record_chrome(browser, base_url, site_settings) -> dict:
     """The site's chrome as chrome.py reads it, at the first viewport."""
-    width, height = next(iter(site_settings.viewports.values()))
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US",
-                                  timezone_id="Asia/Seoul")
+    device = next(iter(site_settings.devices.values()))
+    context = browser.new_context(**device.context_args(), locale="en-US", timezone_id="Asia/Seoul")
     apply_timeouts(context)
     try:
         return chrome_reader.record(ArticlePage(context.new_page(), base_url).open(site_settings.site["article_path"]))

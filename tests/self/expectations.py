@@ -436,6 +436,13 @@ oracle(
 )
 
 oracle(
+    "viewport-meta-dropped",  # a phone lays the page out in its default 980 px layout viewport
+    viewports=("tablet", "mobile"),
+    expect=[(COMPONENTS, r"page: horizontal overflow, content is 9\d\d px wide in a (768|375) px viewport"),
+            (COMPONENTS, r"article\.headline: sticks out of the (768|375) px viewport")],
+)
+
+oracle(
     "mobile-min-width",
     viewports=("mobile",),
     expect=[(COLLAPSED_MENU, r"page: horizontal overflow"), (SECTION + "layout[*]", r"page: horizontal overflow"),

@@ -300,6 +300,47 @@ def test_a_project_file_states_only_what_differs_from_the_package_defaults(tmp_p
     assert settings["links"] == package["links"] and settings["site"] == package["site"]
 
 
+def test_a_viewport_is_a_device_in_the_shape_of_playwrights_descriptors(tmp_path):
+    """Mobile and tablet are phones: mobile, touch, 2 device pixels per CSS pixel; the browser's own
+    user agent unless the settings name one (a phone's could send the suite to another host)."""
+    package = load_settings(PACKAGE_SETTINGS)
+    for name in ("mobile", "tablet"):
+        device = package.devices[name]
+        assert (device.is_mobile, device.has_touch, device.device_scale_factor) == (True, True, 2.0), device
+        assert "user_agent" not in device.context_args()
+    assert package.devices["desktop"].context_args() == {
+        "viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1.0, "is_mobile": False,
+        "has_touch": False}
+    path = tmp_path / "site.yaml"
+    path.write_text("viewports:\n  phone: {width: 360, height: 640, is_mobile: true}\n"
+                    "  retina: {width: 1440, height: 900, device_scale_factor: 3, user_agent: Kiosk/1.0}\n")
+    settings = load_settings(path)
+    phone, retina = settings.devices["phone"], settings.devices["retina"]
+    assert phone.device_scale_factor == 2.0 and not phone.has_touch  # a mobile device's default scale
+    assert settings["viewports"]["phone"]["device_scale_factor"] == 2.0  # what the kinds read
+    assert retina.context_args() == {"viewport": {"width": 1440, "height": 900}, "device_scale_factor": 3.0,
+                                     "is_mobile": False, "has_touch": False, "user_agent": "Kiosk/1.0"}
+    assert settings.viewports == {"phone": (360, 640), "retina": (1440, 900)}
+
+
+@pytest.mark.parametrize("text, line, key, fragment", [
+    ("viewports:\n  phone: {width: 360, height: 640, isMobile: true}\n", 2, "viewports.phone.isMobile",
+     "unknown key 'isMobile'"),
+    ("viewports:\n  phone:\n    width: 360\n    height: 640\n    device_scale_factor: 0.5\n", 5,
+     "viewports.phone.device_scale_factor", "must be >= 1"),
+    ("viewports:\n  phone: {width: 360, height: 640, has_touch: 'yes'}\n", 2, "viewports.phone.has_touch",
+     "expected"),
+], ids=["camel-case-key", "scale-below-one", "touch-not-a-boolean"])
+def test_a_bad_device_is_one_error_naming_its_key(tmp_path, text, line, key, fragment):
+    path = tmp_path / "site.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_settings(path)
+    err = info.value
+    assert (err.path, err.line, err.key) == (str(path), line, key), str(err)
+    assert fragment in str(err)
+
+
 @pytest.mark.parametrize("text, line, key, fragment", [
     ("links:\n  retry: 3\n", 2, "links.retry", "unknown key 'retry'"),
     # the merged settings are validated whole: min_px of the project above the defaults' max_px

@@ -1,5 +1,6 @@
 """The visual check catches a 1 px shift, a colour change and a font change, each with a
 diff image, and passes on the unchanged page (issue 5), through the real suite."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,13 @@ def test_regression_fails_with_a_diff_image(tmp_path, mutation, selection):
     assert "pixels differ" in done.stdout or "size changed" in done.stdout
     assert len(diffs) == 1 and diffs[0].stat().st_size > 0
     assert (diffs[0].parent / "expected.png").exists() and (diffs[0].parent / "actual.png").exists()
+
+
+def test_changed_pixels_are_named_by_component_at_the_device_scale(tmp_path):
+    """The diff's mask is in device pixels (2 per CSS pixel on the phone), the component boxes in
+    CSS pixels: a headline recoloured on the phone's full page is named as the headline, and only."""
+    done, diffs = run_suite(tmp_path, "mobile and visual_page", "headline-colour")
+    assert done.returncode == 1 and len(diffs) == 1, done.stdout[-3000:]
+    record = json.loads((tmp_path / "reports" / "latest" / "run.json").read_text(encoding="utf-8"))
+    (item,) = [i for i in record["items"] if i["nodeid"].endswith("visual_page[mobile]")]
+    assert item["reference"]["boxes"] == ["article.headline"], item["reference"]
