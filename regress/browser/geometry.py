@@ -105,5 +105,6 @@ def in_range(value: float, low: float | None, high: float | None) -> bool:
 
 
 def boxes(locator) -> list[Box]:
-    """The box of each visible element of ``locator``, in document order (page coordinates)."""
-    return [Box(r["x"], r["y"], r["w"], r["h"]) for r in locator.evaluate_all(_MEASURE_JS) if r["visible"]]
+    """The box of each rendered element of ``locator`` (as :func:`measure` counts them), in
+    document order (page coordinates)."""
+    return [Box(r["x"], r["y"], r["w"], r["h"]) for r in locator.evaluate_all(_MEASURE_JS) if not r["why"]]
