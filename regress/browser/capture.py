@@ -64,6 +64,24 @@ _UNMASK_TEXT_JS = """() => {
 }"""
 
 
+# What Playwright's animations="disabled" does at each shot, done once before the page is aligned
+# and painted: finite animations finished, infinite ones (a carousel) cancelled to their start and
+# played again afterwards. The masks are then drawn where the shots will show their components.
+_STOP_ANIMATIONS_JS = """() => {
+  const stopped = window.__regressStopped = window.__regressStopped || [];
+  for (const animation of document.getAnimations()) {
+    if (!animation.effect || animation.playbackRate === 0 || stopped.includes(animation)) continue;
+    const end = animation.effect.getComputedTiming().endTime;
+    try {
+      if (Number.isFinite(end)) animation.finish(); else { animation.cancel(); stopped.push(animation); }
+    } catch (e) { /* an animation that cannot finish is left to Playwright's own disabling */ }
+  }
+}"""
+_RESUME_ANIMATIONS_JS = """() => {
+  (window.__regressStopped || []).forEach(a => { try { a.play(); } catch (e) {} });
+  window.__regressStopped = undefined;
+}"""
+
 # A component's capture must not depend on where the page places it: a story a line longer moves
 # the widgets below it by a fraction of a pixel, and a box at another sub-pixel offset is painted
 # with other anti-aliasing and clipped (Playwright rounds a component's clip out to whole CSS
@@ -234,19 +252,14 @@ def unalign(page: Page) -> None:
 
 def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, matches_expected=None) -> bytes:
     """Capture, in device pixels, until two consecutive shots are equal; fail clearly if they never
-    are. A component is first aligned to whole device pixels (:func:`align_to_device_pixels`), after
-    the text masks (which change what is above it) and before the painted masks (drawn where the
-    aligned layout puts their components). The page is left as it was found.
+    are. Animations are stopped first, as Playwright's shots stop them; a component is then aligned
+    to whole device pixels (:func:`align_to_device_pixels`), after the text masks (which change
+    what is above it) and before the painted masks (drawn where the aligned layout puts their
+    components). The page is left as it was found.
 
     As Playwright Test does, a first shot that already matches the expected image
     (``matches_expected(png) -> bool``) is taken at once: a page caught mid-change
     cannot match its baseline by accident."""
-    hide(spec.hides)
-    for locator in spec.text_masks:
-        locator.evaluate_all(_MASK_TEXT_JS, SAMPLE_TEXT)
-    aligned = target is not None and align_to_device_pixels(page, target) > 0
-    for locator in spec.masks:  # where the aligned layout has put them
-        locator.evaluate_all(_PAINT_JS, MASK_COLOR)
     options = dict(animations="disabled", caret="hide", scale="device")
 
     def shoot() -> bytes:
@@ -254,7 +267,15 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
             return page.screenshot(full_page=spec.full_page, **options)
         return target.screenshot(**options)
 
+    aligned = False
     try:
+        page.evaluate(_STOP_ANIMATIONS_JS)
+        hide(spec.hides)
+        for locator in spec.text_masks:
+            locator.evaluate_all(_MASK_TEXT_JS, SAMPLE_TEXT)
+        aligned = target is not None and align_to_device_pixels(page, target) > 0
+        for locator in spec.masks:  # where the aligned layout has put them
+            locator.evaluate_all(_PAINT_JS, MASK_COLOR)
         previous = shoot()
         if matches_expected is not None and matches_expected(previous):
             return previous
@@ -264,13 +285,12 @@ def stable_screenshot(page: Page, target: Locator | None, spec: CaptureSpec, mat
                 return current
             previous = current
     finally:
-        if spec.masks:
-            page.evaluate(_UNPAINT_JS)
+        page.evaluate(_UNPAINT_JS)
         if aligned:
             unalign(page)
-        if spec.text_masks:
-            page.evaluate(_UNMASK_TEXT_JS)
+        page.evaluate(_UNMASK_TEXT_JS)
         unhide(spec.hides)  # the page may be shared with the next capture
+        page.evaluate(_RESUME_ANIMATIONS_JS)
     raise UnsettledCapture(
         f"the page never settled: {spec.tries} consecutive captures all differed "
         "(something keeps moving: an unmasked animation, a live value, or late content)"

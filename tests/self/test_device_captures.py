@@ -143,3 +143,21 @@ def test_a_component_is_the_same_pixels_wherever_the_story_ends(browser, sites, 
     assert "footer" in offset_moved, f"the footer sat at the same sub-pixel offset every day: {offsets}"
     if SETTINGS.devices[viewport].is_mobile:  # the widgets are below the story
         assert {"top_ten", "top_five", "darkroom"} <= set(offset_moved), offsets
+
+
+def test_painted_masks_follow_a_carousel_to_where_the_shot_shows_it(browser, sites):
+    """The Darkroom strip slides on an endless CSS animation, which each shot stops at its start
+    (animations disabled): its images' masks are drawn there, whatever moment the capture began at."""
+    context, page, site = open_settled(browser, sites[1], "desktop")
+    try:
+        spec = CaptureSpec(full_page=False, masks=(locate(site, "darkroom.images"),))
+        shots = []
+        for moment_ms in (0, 12_000):  # the strip at rest, then mid-slide
+            page.evaluate("ms => document.getAnimations().forEach(a => { a.currentTime = ms; })", moment_ms)
+            shots.append(stable_screenshot(page, locate(site, "darkroom"), spec))
+        assert page.evaluate("() => document.getAnimations().some(a => a.playState === 'running')")
+        first, second = png_array(shots[0]), png_array(shots[1])
+        assert first.shape == second.shape and not (first != second).any(axis=2).sum(), (
+            f"{int((first != second).any(axis=2).sum())} pixels differ")
+    finally:
+        context.close()
