@@ -427,22 +427,18 @@ LEAD_PHOTO_JS = """async () => {
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 375, "height": 812}],
                          ids=["desktop", "mobile"])
-def test_lead_photos_render_at_the_column_width_in_chromium(day2, day3, day4, page2, page3, page4, viewport):
-    from playwright.sync_api import sync_playwright
-
-    from regress.browser import chromium
-
+def test_lead_photos_render_at_the_column_width_in_chromium(browser, day2, day3, day4, page2, page3, page4,
+                                                           viewport):
+    """In the session's Chromium (a second sync Playwright cannot start inside the first's loop)."""
     seen = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium.find_chromium(pw.chromium.executable_path),
-                                     args=chromium.launch_flags())
-        try:
-            page = browser.new_page(viewport=viewport)
-            for day, site in ((2, day2), (3, day3), (4, day4)):
-                page.goto(site.url + ARTICLE, wait_until="load")
-                seen[day] = page.evaluate(LEAD_PHOTO_JS)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        for day, site in ((2, day2), (3, day3), (4, day4)):
+            page.goto(site.url + ARTICLE, wait_until="load")
+            seen[day] = page.evaluate(LEAD_PHOTO_JS)
+    finally:
+        context.close()
     assert [seen[d]["paragraphs"] for d in (2, 3, 4)] == [len(p.paragraphs) for p in (page2, page3, page4)]
     for day, got in seen.items():
         (nat_w, nat_h), (w, h) = got["natural"], got["box"]
