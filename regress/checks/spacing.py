@@ -258,17 +258,13 @@ def _spacing_problems(ctx, site, pairs: list[Pair], options) -> list[str]:
             unreadable = str(err)
     verdict = reference.settle(mode, data, (not rows and unreadable is None) if must_compare(mode, reference.exists)
                                else None)
-    if verdict.fails:
-        reference.save_failure(data)
     if verdict is Verdict.FAIL_MISSING:
-        problems.append(f"no spacing reference {reference.shown()}; what was measured was saved as "
-                        f"{reference.shown(reference.record.actual)}. Review it, then write references with "
-                        "--update-baselines=missing")
-    elif verdict is Verdict.FAIL_CHANGED and unreadable:
-        problems.append(f"spacing reference {reference.shown()} is not one ({unreadable}); rewrite it with "
-                        "--update-baselines=changed")
+        problems.append(reference.missing_message(data, "spacing reference"))
     elif verdict is Verdict.FAIL_CHANGED:
-        problems.append(f"spacing differs from {reference.shown()} by more than "
+        reference.save_failure(data)
+        problems.append(f"spacing reference {reference.shown()} is not one ({unreadable}); rewrite it with "
+                        "--update-baselines=changed" if unreadable else
+                        f"spacing differs from {reference.shown()} by more than "
                         f"{ctx.settings['spacing']['tolerance_px']:g} px (spacing.tolerance_px); diff "
                         f"{reference.shown(reference.record.diff)}:\n{table(rows)}")
     return problems

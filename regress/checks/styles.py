@@ -151,10 +151,7 @@ def run(ctx, options) -> None:
         _fail(heading + f": the page's own parts disagree ({reference.shown()} not written)", rows or own, roles)
     verdict = reference.settle(mode, actual, (rows == []) if must_compare(mode, reference.exists) else None)
     if verdict is Verdict.FAIL_MISSING:
-        reference.save_failure(actual)
-        raise CheckFailure(f"{heading}: no reference {reference.shown()}; what the page shows was saved as "
-                           f"{reference.shown(reference.record.actual)}. Review it, then write references with "
-                           "--update-baselines=missing", [MATCHES])
+        raise CheckFailure(f"{heading}: {reference.missing_message(actual)}", [MATCHES])
     if verdict is Verdict.FAIL_CHANGED:
         reference.save_failure(actual)
         if unreadable:

@@ -45,10 +45,7 @@ def run(ctx, options) -> None:
     comparison = _compare(reference, actual, visual) if must_compare(mode, reference.exists) else None
     verdict = reference.settle(mode, actual, comparison.matches if comparison else None)
     if verdict is Verdict.FAIL_MISSING:
-        reference.save_failure(actual)
-        raise CheckFailure(f"no baseline {reference.shown()}; the capture was saved as "
-                           f"{reference.shown(reference.record.actual)}. "
-                           "Review it, then write baselines with --update-baselines=missing", [MATCHES])
+        raise CheckFailure(reference.missing_message(actual, "baseline"), [MATCHES])
     if verdict is Verdict.FAIL_CHANGED:
         _fail_changed(ctx, site, target, reference, actual, comparison, visual)
 

@@ -183,6 +183,13 @@ class Reference:
             record.diff = self._save("diff.txt", text.encode("utf-8"))
         return record
 
+    def missing_message(self, actual: bytes, noun: str = "reference") -> str:
+        """Save ``actual`` (there is nothing to compare it with) and say so: every kind's one
+        wording of a reference not recorded yet, with the way to record it."""
+        self.save_failure(actual)
+        return (f"no {noun} {self.shown()}; what the page shows was saved as {self.shown(self.record.actual)}. "
+                "Review it, then write references with --update-baselines=missing")
+
     def _save(self, name: str, data: bytes) -> str:
         path = self.artifacts / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 # Wiring only: the mutation catalog's closing line and table (catalog.py holds the runs),
-# and a private reports dir for the suite runs self-tests start, so they never rotate
-# away the report of the run that is testing them.
+# a desktop tab for self-tests that read a page, and a private reports dir for the suite runs
+# self-tests start, so they never rotate away the report of the run that is testing them.
 import os
 
 import pytest
@@ -9,6 +9,17 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def _private_reports_dir(tmp_path_factory):
     os.environ["REGRESS_REPORTS_DIR"] = str(tmp_path_factory.mktemp("reports"))
+
+
+@pytest.fixture
+def desktop_page(browser):
+    """One desktop-sized tab for a self-test (the suite's own ``page`` runs at every viewport)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def pytest_terminal_summary(terminalreporter):

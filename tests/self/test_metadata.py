@@ -22,6 +22,7 @@ from demo_site import DemoSite
 from regress.checks import kinds
 from regress.checks import metadata as md
 from regress.engines.linkcheck import Fetched, LinkChecker, MemoryLinkCache
+from servers import origin_of, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -222,26 +223,11 @@ def test_an_image_answers_200_and_decodes(fetched, declared, problem):
 
 @pytest.fixture(scope="module")
 def origin():
-    routes = {"/a.jpg": (200, jpeg(), {}), "/away": (302, b"", {"Location": "http://elsewhere.example/x.jpg"}),
-              "/here": (301, b"", {"Location": "/a.jpg"})}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            status, body, headers = routes.get(self.path, (404, b"no", {}))
-            self.send_response(status)
-            for key, value in {"Content-Type": "image/jpeg", **headers, "Content-Length": str(len(body))}.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_HEAD = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    image = {"Content-Type": "image/jpeg"}
+    server = serve({"/a.jpg": (200, jpeg(), image),
+                    "/away": (302, b"", {**image, "Location": "http://elsewhere.example/x.jpg"}),
+                    "/here": (301, b"", {**image, "Location": "/a.jpg"})})
+    yield origin_of(server)
     server.shutdown()
 
 

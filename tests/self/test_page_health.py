@@ -41,43 +41,24 @@ def test_each_assertion_is_named():
 
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
+from servers import origin_of, serve  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _serve(routes: dict) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body, ctype = routes.get(self.path, (b"not found", "text/plain"))
-            self.send_response(200 if self.path in routes else 404)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @pytest.fixture
 def two_origins():
     """A page on one origin that loads a throwing script from a second one (a third-party tag)."""
-    tag = _serve({"/tag.js": (b"throw new Error('tag failed');", "text/javascript")})
-    tag_origin = f"http://127.0.0.1:{tag.server_port}"
+    tag = serve({"/tag.js": (200, b"throw new Error('tag failed');", {"Content-Type": "text/javascript"})})
+    tag_origin = origin_of(tag)
     page = (f'<!doctype html><html><head><link rel="canonical" href="/a.html">'
             f'<script src="{tag_origin}/tag.js"></script></head><body><h1>A</h1></body></html>').encode()
-    site = _serve({"/a.html": (page, "text/html")})
-    yield f"http://127.0.0.1:{site.server_port}", tag_origin
+    site = serve({"/a.html": (200, page, {"Content-Type": "text/html"})})
+    yield origin_of(site), tag_origin
     site.shutdown()
     tag.shutdown()
 

@@ -156,17 +156,6 @@ def serve():
         served.stop()
 
 
-@pytest.fixture
-def page(browser):
-    """One desktop-sized tab (the suite's own ``page`` would run each test at every viewport)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def watch(page) -> list[str]:
     """Every dialog (dismissed) and page error: hostile markup that ran would show here."""
     seen: list[str] = []
@@ -240,27 +229,27 @@ def test_every_run_writes_summary_md(made: Path):
 
 # --- the review page ---------------------------------------------------------------------------
 
-def test_approve_one_item_in_the_page_then_the_next_run_passes(made: Path, tmp_path: Path, serve, page):
+def test_approve_one_item_in_the_page_then_the_next_run_passes(made: Path, tmp_path: Path, serve, desktop_page):
     project = clone(made, tmp_path / "project")
     chosen = node("article", "tablet")
     before = {n: baseline(project, n).read_bytes() for n in changes.decisions(record(project))}
     served = serve(project)
-    seen = watch(page)
-    page.goto(served.url)
-    assert tally(page) == "6 to review, 0 approved, 0 rejected"
-    item(page, chosen).locator(".nodeid").click()
-    page.keyboard.press("a")
-    page.locator("#tally[data-approved='1']").wait_for()
-    assert tally(page) == "5 to review, 1 approved, 0 rejected"
-    assert item(page, chosen).locator(".item-head .state").inner_text() == "approved"
+    seen = watch(desktop_page)
+    desktop_page.goto(served.url)
+    assert tally(desktop_page) == "6 to review, 0 approved, 0 rejected"
+    item(desktop_page, chosen).locator(".nodeid").click()
+    desktop_page.keyboard.press("a")
+    desktop_page.locator("#tally[data-approved='1']").wait_for()
+    assert tally(desktop_page) == "5 to review, 1 approved, 0 rejected"
+    assert item(desktop_page, chosen).locator(".item-head .state").inner_text() == "approved"
 
     assert baseline(project, chosen).read_bytes() == capture(project, chosen) != before[chosen]
     assert all(baseline(project, n).read_bytes() == data for n, data in before.items() if n != chosen)
     assert approved(project) == [chosen]
     assert not list(baseline(project, chosen).parent.glob(".*.tmp"))
 
-    page.locator("#done").click()
-    page.wait_for_selector("#ended:not([hidden])")
+    desktop_page.locator("#done").click()
+    desktop_page.wait_for_selector("#ended:not([hidden])")
     code, out = served.finish()
     assert code == 0, out
     assert f"  approved {chosen}" in out and "review: ended: 1 approved, 0 rejected" in out
@@ -272,30 +261,30 @@ def test_approve_one_item_in_the_page_then_the_next_run_passes(made: Path, tmp_p
     assert rerun.returncode == 0 and "1 passed" in rerun.stdout, rerun.stdout[-3000:]
 
 
-def test_reject_and_approve_a_group_at_once(made: Path, tmp_path: Path, serve, page):
+def test_reject_and_approve_a_group_at_once(made: Path, tmp_path: Path, serve, desktop_page):
     project = clone(made, tmp_path / "project")
     group = next(g for g in changes.groups(record(project)) if g.shared)
     before = {n: baseline(project, n).read_bytes() for n in changes.decisions(record(project))}
     served = serve(project)
-    seen = watch(page)
-    page.goto(served.url)
-    card = page.locator(f"#{group.id}")
+    seen = watch(desktop_page)
+    desktop_page.goto(served.url)
+    card = desktop_page.locator(f"#{group.id}")
     assert "the same change in 2 captures" in card.locator("summary").inner_text()
     assert card.get_attribute("open") is None
-    page.keyboard.press("j")  # the first group: current, and open
+    desktop_page.keyboard.press("j")  # the first group: current, and open
     assert card.get_attribute("open") is not None and "current" in card.get_attribute("class")
     assert card.locator(".members li").count() == 2 and card.locator(".crop img").count() == 2
 
-    page.keyboard.press("r")  # both at once
-    page.locator("#tally[data-rejected='2']").wait_for()
-    assert tally(page) == "4 to review, 0 approved, 2 rejected"
+    desktop_page.keyboard.press("r")  # both at once
+    desktop_page.locator("#tally[data-rejected='2']").wait_for()
+    assert tally(desktop_page) == "4 to review, 0 approved, 2 rejected"
     assert card.get_attribute("data-state") == "rejected"
     assert sorted(i.nodeid for i in record(project).items if i.rejected) == sorted(group.members)
     assert {n: baseline(project, n).read_bytes() for n in before} == before
 
     card.get_by_role("button", name="Approve all 2").click()  # a reviewer may change their mind
-    page.locator("#tally[data-approved='2']").wait_for()
-    assert tally(page) == "4 to review, 2 approved, 0 rejected"
+    desktop_page.locator("#tally[data-approved='2']").wait_for()
+    assert tally(desktop_page) == "4 to review, 2 approved, 0 rejected"
     assert card.get_attribute("data-state") == "approved"
     assert approved(project) == sorted(group.members) and not any(i.rejected for i in record(project).items)
     for nodeid in before:
@@ -303,8 +292,8 @@ def test_reject_and_approve_a_group_at_once(made: Path, tmp_path: Path, serve, p
         assert data == (capture(project, nodeid) if nodeid in group.members else before[nodeid])
 
     # another approval in the same review: the record's baselines digest followed the writes
-    item(page, DOCTORED).get_by_role("button", name="Approve").click()
-    page.locator("#tally[data-approved='3']").wait_for()
+    item(desktop_page, DOCTORED).get_by_role("button", name="Approve").click()
+    desktop_page.locator("#tally[data-approved='3']").wait_for()
     assert baseline(project, DOCTORED).read_bytes() == capture(project, DOCTORED)
 
     served.proc.send_signal(signal.SIGINT)  # Ctrl-C ends the review as Done does
@@ -314,20 +303,20 @@ def test_reject_and_approve_a_group_at_once(made: Path, tmp_path: Path, serve, p
     assert seen == []
 
 
-def test_reject_in_the_page_then_approve_skips_it(made: Path, tmp_path: Path, serve, page):
+def test_reject_in_the_page_then_approve_skips_it(made: Path, tmp_path: Path, serve, desktop_page):
     project = clone(made, tmp_path / "project")
     chosen = node("top10_article", "tablet")
     before = baseline(project, chosen).read_bytes()
     served = serve(project)
-    page.goto(served.url)
-    item(page, chosen).locator(".nodeid").click()
-    page.keyboard.press("r")
-    page.locator("#tally[data-rejected='1']").wait_for()
-    assert tally(page) == "5 to review, 0 approved, 1 rejected"
+    desktop_page.goto(served.url)
+    item(desktop_page, chosen).locator(".nodeid").click()
+    desktop_page.keyboard.press("r")
+    desktop_page.locator("#tally[data-rejected='1']").wait_for()
+    assert tally(desktop_page) == "5 to review, 0 approved, 1 rejected"
     assert [i.nodeid for i in record(project).items if i.rejected] == [chosen]
     assert baseline(project, chosen).read_bytes() == before
-    page.locator("#done").click()
-    page.wait_for_selector("#ended:not([hidden])")
+    desktop_page.locator("#done").click()
+    desktop_page.wait_for_selector("#ended:not([hidden])")
     code, out = served.finish()
     assert code == 0 and f"  rejected {chosen}" in out, out
 
@@ -339,51 +328,51 @@ def test_reject_in_the_page_then_approve_skips_it(made: Path, tmp_path: Path, se
     assert f"  ({chosen})" not in done.stdout and len(approved(project)) == 5
 
 
-def test_a_stale_run_is_refused_in_the_page(made: Path, tmp_path: Path, serve, page):
+def test_a_stale_run_is_refused_in_the_page(made: Path, tmp_path: Path, serve, desktop_page):
     project = clone(made, tmp_path / "project")
     chosen = node("article", "desktop")
     before = baseline(project, chosen).read_bytes()
     served = serve(project)
-    page.goto(served.url)
+    desktop_page.goto(served.url)
     stray = baseline(project, chosen).parent / "visual_other-desktop-chromium-linux.png"
     stray.write_bytes(before)  # the baselines changed after the run (a pull, a checkout, a hand edit)
-    item(page, chosen).get_by_role("button", name="Approve").click()
-    refusal = page.locator("#refusal")
+    item(desktop_page, chosen).get_by_role("button", name="Approve").click()
+    refusal = desktop_page.locator("#refusal")
     refusal.wait_for(state="visible")
     text = refusal.inner_text()
     assert "changed since the last run; run `regress test` again before approving" in text
     assert "\n" not in text.strip()
     assert baseline(project, chosen).read_bytes() == before and approved(project) == []
-    assert tally(page) == "6 to review, 0 approved, 0 rejected"
+    assert tally(desktop_page) == "6 to review, 0 approved, 0 rejected"
 
     stray.unlink()  # the run's state again: approving goes through, and the refusal goes away
-    item(page, chosen).get_by_role("button", name="Approve").click()
-    page.locator("#tally[data-approved='1']").wait_for()
+    item(desktop_page, chosen).get_by_role("button", name="Approve").click()
+    desktop_page.locator("#tally[data-approved='1']").wait_for()
     assert not refusal.is_visible()
 
     # another HEAD than the run's (a commit since): refused as its one line too
     subprocess.run([*GIT, "commit", "-q", "--allow-empty", "-m", "later"], cwd=project, check=True, timeout=60)
-    item(page, node("top10_article", "desktop")).get_by_role("button", name="Approve").click()
-    page.locator("#refusal:not([hidden])").wait_for()
+    item(desktop_page, node("top10_article", "desktop")).get_by_role("button", name="Approve").click()
+    desktop_page.locator("#refusal:not([hidden])").wait_for()
     assert "the checkout changed since the last run (HEAD" in refusal.inner_text()
     assert approved(project) == [chosen]
 
 
-def test_token_host_and_origin(made: Path, tmp_path: Path, serve, page, base_url):
+def test_token_host_and_origin(made: Path, tmp_path: Path, serve, desktop_page, base_url):
     project = clone(made, tmp_path / "project")
     chosen = node("article", "mobile")
     before = baseline(project, chosen).read_bytes()
     served = serve(project)
     body = json.dumps({"items": [chosen]})
 
-    # in Chromium: without the token, the page is 403; a page of another origin (the demo
+    # in Chromium: without the token, the desktop_page is 403; a desktop_page of another origin (the demo
     # site) cannot post a decision, neither as JSON (preflight) nor as a plain form-like post
-    assert page.goto(f"{served.origin}/").status == 403
+    assert desktop_page.goto(f"{served.origin}/").status == 403
     wrong = served.token[:-1] + ("y" if served.token.endswith("x") else "x")
-    assert page.goto(f"{served.origin}/{wrong}/").status == 403
-    assert page.goto(served.url).status == 200
-    page.goto(base_url + "/")
-    outcome = page.evaluate("""async ([url, body]) => {
+    assert desktop_page.goto(f"{served.origin}/{wrong}/").status == 403
+    assert desktop_page.goto(served.url).status == 200
+    desktop_page.goto(base_url + "/")
+    outcome = desktop_page.evaluate("""async ([url, body]) => {
         const out = [];
         try { const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"}, body});
               out.push("json " + r.status); } catch (e) { out.push("json blocked"); }
@@ -421,35 +410,35 @@ def test_token_host_and_origin(made: Path, tmp_path: Path, serve, page, base_url
     assert baseline(project, chosen).read_bytes() != before
 
 
-def test_hostile_markup_from_the_site_is_text(made: Path, serve, page):
+def test_hostile_markup_from_the_site_is_text(made: Path, serve, desktop_page):
     served = serve(made)
-    seen = watch(page)
-    page.goto(served.url)
-    page.wait_for_load_state("load")
-    hostile = page.locator("#results .item", has_text="the site says")
+    seen = watch(desktop_page)
+    desktop_page.goto(served.url)
+    desktop_page.wait_for_load_state("load")
+    hostile = desktop_page.locator("#results .item", has_text="the site says")
     assert HOSTILE in hostile.locator("pre.message").inner_text()
-    assert "<script>alert(4)</script>" in page.locator("#results").inner_text()
-    assert page.locator("#results img[src=x], #results a[href^=javascript]").count() == 0
-    page.keyboard.press("j")
-    page.wait_for_timeout(200)
+    assert "<script>alert(4)</script>" in desktop_page.locator("#results").inner_text()
+    assert desktop_page.locator("#results img[src=x], #results a[href^=javascript]").count() == 0
+    desktop_page.keyboard.press("j")
+    desktop_page.wait_for_timeout(200)
     assert seen == []
 
 
-def test_the_static_report_shows_each_buttons_command(made: Path, tmp_path: Path, page):
-    seen = watch(page)
-    page.goto((made / "reports" / "latest" / "index.html").as_uri())
+def test_the_static_report_shows_each_buttons_command(made: Path, tmp_path: Path, desktop_page):
+    seen = watch(desktop_page)
+    desktop_page.goto((made / "reports" / "latest" / "index.html").as_uri())
     group = next(g for g in changes.groups(record(made)) if g.shared)
-    card = page.locator(f"#{group.id}")
+    card = desktop_page.locator(f"#{group.id}")
     card.locator("summary").click()
     card.get_by_role("button", name=f"Reject all {len(group.members)}").click()
     shown = card.locator("[data-cmd=reject].shown code")
     command = shown.inner_text()
     assert command.startswith("regress reject ") and " or " in command
-    assert page.evaluate("window.getSelection().toString()") == command  # selected, to copy
+    assert desktop_page.evaluate("window.getSelection().toString()") == command  # selected, to copy
     chosen = node("article", "tablet")
-    item(page, chosen).locator(".nodeid").click()
-    page.keyboard.press("a")
-    single = item(page, chosen).locator("[data-cmd=approve].shown code").inner_text()
+    item(desktop_page, chosen).locator(".nodeid").click()
+    desktop_page.keyboard.press("a")
+    single = item(desktop_page, chosen).locator("[data-cmd=approve].shown code").inner_text()
     assert single.startswith("regress approve ") and chosen in single
     assert seen == []
 

@@ -147,16 +147,16 @@ def test_approve_killed_before_the_rename_leaves_the_yaml_reference_whole(projec
     assert not any(i.approved for i in record(project).items)
 
 
-def test_the_static_report_shows_a_readable_unified_diff(project: Path, page):
-    page.goto((project / "reports" / "latest" / "index.html").as_uri())
-    row = page.locator(f'#results .item[data-nodeid="{node("tablet")}"]')
+def test_the_static_report_shows_a_readable_unified_diff(project: Path, desktop_page):
+    desktop_page.goto((project / "reports" / "latest" / "index.html").as_uri())
+    row = desktop_page.locator(f'#results .item[data-nodeid="{node("tablet")}"]')
     assert row.locator("pre.textdiff .line.del").all_inner_texts() == ["-  font-size: 32px"]
     assert row.locator("pre.textdiff .line.add").all_inner_texts() == ["+  font-size: 28px"]
     assert "The yaml reference styles-tablet.yaml changed" in row.locator(".numbers").inner_text()
     assert row.locator("[data-cmd=approve] code").inner_text() == \
         f"regress approve -k '{node('tablet')}'"
     group = next(g for g in changes.groups(record(project)) if g.shared)
-    card = page.locator(f"#{group.id}")
+    card = desktop_page.locator(f"#{group.id}")
     assert "the same change in 2 items" in card.locator("summary").inner_text()
     card.locator("summary").click()  # opened, the group shows its change
     assert card.locator("pre.textdiff .line.add").all_inner_texts() == ["+  color: rgb(200, 16, 46)"]
@@ -173,15 +173,15 @@ def _post(served: Served, act: str, body: dict) -> tuple[int, dict]:
     return response.status, answer
 
 
-def test_review_approves_and_rejects_text_references_with_the_same_refusals(project: Path, page):
+def test_review_approves_and_rejects_text_references_with_the_same_refusals(project: Path, desktop_page):
     before = {v: reference_file(project, v).read_bytes() for v in FOUND}
     served = Served(project)
     try:
-        page.goto(served.url)
-        row = page.locator(f'#results .item[data-nodeid="{node("tablet")}"]')
+        desktop_page.goto(served.url)
+        row = desktop_page.locator(f'#results .item[data-nodeid="{node("tablet")}"]')
         assert row.locator("pre.textdiff .line.add").all_inner_texts() == ["+  font-size: 28px"]
         row.get_by_role("button", name="Reject").click()
-        page.locator("#tally[data-rejected='1']").wait_for()
+        desktop_page.locator("#tally[data-rejected='1']").wait_for()
         assert [i.nodeid for i in record(project).items if i.rejected] == [node("tablet")]
         assert {v: reference_file(project, v).read_bytes() for v in FOUND} == before
 
@@ -194,16 +194,16 @@ def test_review_approves_and_rejects_text_references_with_the_same_refusals(proj
         assert {v: reference_file(project, v).read_bytes() for v in FOUND} == before
         stray.unlink()
 
-        card = page.locator(f"#{group.id}")
+        card = desktop_page.locator(f"#{group.id}")
         card.locator("summary").click()
         card.get_by_role("button", name="Approve all 2").click()
-        page.locator("#tally[data-approved='2']").wait_for()
+        desktop_page.locator("#tally[data-approved='2']").wait_for()
         assert all(reference_file(project, v).read_text() == ACTUAL_RED for v in ("desktop", "mobile"))
         assert reference_file(project, "tablet").read_bytes() == before["tablet"]
         assert sorted(i.nodeid for i in record(project).items if i.approved) == [node("desktop"), node("mobile")]
         assert not list(reference_file(project, "desktop").parent.glob(".*.tmp"))
-        page.locator("#done").click()
-        page.wait_for_selector("#ended:not([hidden])")
+        desktop_page.locator("#done").click()
+        desktop_page.wait_for_selector("#ended:not([hidden])")
         code, out = served.finish()
     finally:
         served.stop()
@@ -211,11 +211,3 @@ def test_review_approves_and_rejects_text_references_with_the_same_refusals(proj
     assert "article/styles-desktop.yaml" in out and "2 files changed" in out
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
