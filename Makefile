@@ -24,10 +24,11 @@ regress: setup
 reference: setup
 	$(VENV)/bin/regress reference $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(TARGET),--target $(TARGET)) $(ARGS)
 
-## make test: the project's own tests, which include the regression suite
+## make test [WORKERS=2]: the project's own tests, which include the regression suite, on two xdist workers
+## (the mutation catalog is one unit on one of them)
 test: setup
 	$(VENV)/bin/lint-imports
-	$(PYTEST) tests $(ARGS)
+	$(PYTEST) tests -n $(or $(WORKERS),2) --dist loadgroup $(ARGS)
 
 ## make catalog [MODES=pinned-day1,live-day1,live-day2]: the mutation catalog in every mode (make test runs pinned-day1)
 catalog: setup
