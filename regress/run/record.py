@@ -95,6 +95,9 @@ class ItemNotes:
     retrace: str | None = None
     failure: FailureRecord | None = None
     left_out: str | None = None  # why this target's rules leave the item out (it is skipped)
+    # What the report shows of the item, passed or not: the tool that judged it and its version,
+    # what a check found but did not fail on (known violations, stale ones)
+    remarks: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -103,7 +106,8 @@ class ItemNotes:
     def from_json(cls, data: dict) -> "ItemNotes":
         return cls(reference=_reference(data.get("reference")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
-                   failure=_failure(data.get("failure")), left_out=data.get("left_out"))
+                   failure=_failure(data.get("failure")), left_out=data.get("left_out"),
+                   remarks=list(data.get("remarks") or []))
 
     def attach(self, user_properties: list) -> None:
         """Put (or replace) this item's notes in a report's user_properties."""
@@ -133,6 +137,7 @@ class ItemRecord:
     approved: bool = False  # its capture was promoted to the baseline (regress approve, regress review)
     rejected: bool = False  # a reviewer turned the change down: regress approve skips it
     left_out: str | None = None  # why this target's rules leave the item out (skipped, with that reason)
+    remarks: list[str] = field(default_factory=list)  # ItemNotes.remarks: shown in the report whatever the status
 
     @property
     def failing(self) -> bool:
@@ -151,6 +156,7 @@ class ItemRecord:
         values["reference"] = _reference(data.get("reference"))
         values["failure"] = _failure(data.get("failure"))
         values["traces"] = list(data.get("traces") or [])
+        values["remarks"] = list(data.get("remarks") or [])
         return cls(**values)
 
 
@@ -358,6 +364,7 @@ RUN_SCHEMA = {
                     "approved": {"type": "boolean"},
                     "rejected": {"type": "boolean"},  # added later: optional
                     "left_out": _STR_OR_NULL,  # why this target's rules leave the item out; added later: optional
+                    "remarks": {"type": "array", "items": {"type": "string"}},  # added later: optional
                 },
             },
         },
