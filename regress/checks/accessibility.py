@@ -190,8 +190,7 @@ def run(ctx, options) -> None:
     found = counts_of(violations)
     actual = render(found, f"check {ctx.check.name} of scenario {ctx.scenario.name} at {ctx.viewport}")
     mode = UpdateMode.of(ctx.update_baselines)
-    heading = (f"accessibility check {ctx.check.name!r} of scenario {ctx.scenario.name!r} at {ctx.viewport} "
-               f"({rules_text(options)})")
+    heading = rules_text(options)  # the item's own name heads the message already
     changes, unreadable, recorded_with = None, None, None
     if must_compare(mode, reference.exists):
         try:
@@ -240,7 +239,8 @@ def observe(page, site, options) -> list[axe.Violation]:
     for v in found:
         nodes = tuple(n for n in v.nodes if axe.IMPACTS.index(n.impact) >= floor)
         if nodes:
-            kept.append(axe.Violation(v.rule, v.impact, v.help, v.help_url, nodes))
+            impact = max((n.impact for n in nodes), key=axe.IMPACTS.index)
+            kept.append(axe.Violation(v.rule, impact, v.help, v.help_url, nodes))
     return kept
 
 
