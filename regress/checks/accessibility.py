@@ -184,13 +184,13 @@ def references(scenario, check, viewport: str, root, browser: str) -> list:
 def run(ctx, options) -> None:
     page, site = _page(ctx, options)
     violations = observe(page, site, options)
-    ctx.notes.remarks.append(rules_text(options))
+    rules = rules_text(options)
+    ctx.notes.remarks.append(rules)
     reference = Reference(reference_path(ctx.baselines_dir, ctx.scenario.name, ctx.check.name, ctx.viewport, SUFFIX),
                           ctx.artifacts_dir, ctx.notes, ctx.project_root, component=options["component"])
     found = counts_of(violations)
     actual = render(found, f"check {ctx.check.name} of scenario {ctx.scenario.name} at {ctx.viewport}")
     mode = UpdateMode.of(ctx.update_baselines)
-    heading = rules_text(options)  # the item's own name heads the message already
     changes, unreadable, recorded_with = None, None, None
     if must_compare(mode, reference.exists):
         try:
@@ -203,7 +203,7 @@ def run(ctx, options) -> None:
     _remark(ctx, found, changes, verdict)
     if verdict.fails:
         reference.save_failure(actual)
-        _fail(heading, reference, verdict, violations, changes, unreadable, recorded_with)
+        _fail(rules, reference, verdict, violations, changes, unreadable, recorded_with)
 
 
 def _page(ctx, options):
@@ -265,18 +265,20 @@ def _remark(ctx, found: Mapping[Key, int], changes: Diff | None, verdict: Verdic
                                  + "; ".join(c.text("stale").removeprefix("stale ") for c in changes.stale))
 
 
-def _fail(heading, reference, verdict, violations, changes, unreadable, recorded_with) -> None:
+def _fail(rules: str, reference, verdict, violations, changes, unreadable, recorded_with) -> None:
     if verdict is Verdict.FAIL_MISSING:
-        text = (f"{heading}: no baseline {reference.shown()}; what axe found was saved as "
+        text = (f"no accessibility baseline {reference.shown()} ({rules}); what axe found was saved as "
                 f"{reference.shown(reference.record.actual)}. Review it, then write baselines with "
                 "--update-baselines=missing")
         raise CheckFailure(text + (f"\n\n{listing(violations, set())}" if violations else "\n(no violations)"), [NAME])
     if unreadable:
-        raise CheckFailure(f"{heading}: baseline {reference.shown()} is not one ({unreadable}); rewrite it with "
+        raise CheckFailure(f"accessibility baseline {reference.shown()} is not one ({unreadable}); rewrite it with "
                            "--update-baselines=changed", [NAME])
-    other = (f" (the baseline was recorded with axe-core {recorded_with})"
+    other = (f"; the baseline was recorded with axe-core {recorded_with}"
              if recorded_with and recorded_with != axe.version() else "")
-    lines = [f"{heading}: {len(changes.new)} new violation(s) against {reference.shown()}{other}:",
+    which = ", ".join(f"{c.rule} in {c.component}" for c in changes.new)
+    lines = [f"{len(changes.new)} new accessibility violation(s) against {reference.shown()}: {which} "
+             f"({rules}{other})",
              *(f"- {c.text('NEW')}" for c in changes.new),
              *(f"- {c.text('stale')} (not a failure)" for c in changes.stale),
              "", "Every violation, by rule:", listing(violations, {(c.rule, c.component) for c in changes.new})]

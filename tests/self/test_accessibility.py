@@ -21,7 +21,7 @@ from pages.components import locate
 from regress.browser import axe
 from regress.browser.capture import settle
 from regress.checks import CheckFailure, kinds, load_suite_scenarios
-from regress.checks.accessibility import (BadBaseline, Change, Diff, counts_of, diff, listing, matches, observe,
+from regress.checks.accessibility import (DEFAULT_TAGS, BadBaseline, Change, Diff, counts_of, diff, listing, matches, observe,
                                           parse, render, run)
 from regress.checks.context import CheckContext
 from regress.model.scenario import ScenarioError, load_settings
@@ -200,3 +200,125 @@ def test_a_scan_leaves_the_page_as_it_was(article):
     assert page.screenshot() == shot
     assert found == observe(page, article, {"component": "page", "tags": list(axe.tags()), "impact": "minor",
                                             "rules_disabled": []})  # the same again
+
+
+# --- the whole item, through its baseline ----------------------------------------------------------
+
+def article_check(name: str = "accessibility"):
+    """A check of config/scenarios/article.yaml, as collection loads it."""
+    scenario = load_suite_scenarios(ROOT / "config" / "scenarios" / "article.yaml", SETTINGS)[0]
+    return scenario, next(c for c in scenario.checks if c.name == name)
+
+
+def context(tmp_path: Path, site: ArticlePage, url: str, mode: str | None, check, *, live=False, new_page=None):
+    from regress.model.scenario import Target
+
+    scenario, _ = article_check()
+    return CheckContext(
+        base_url=url, scenario=scenario, check=check, viewport="desktop", settings=scenario.settings,
+        artifacts_dir=tmp_path / "artifacts", baselines_dir=tmp_path / "baselines", update_baselines=mode,
+        notes=ItemNotes(), new_page=new_page or (lambda: site.page), settled_page=lambda clock: (site.page, site),
+        project_root=tmp_path, target=Target("live" if live else "demo"))
+
+
+def restyle(site: ArticlePage, component: str, css: str) -> None:
+    locate(site, component).evaluate_all("(els, css) => els.forEach(e => { e.style.cssText += ';' + css; })", css)
+
+
+def failure(ctx, options) -> str:
+    with pytest.raises(CheckFailure) as caught:
+        run(ctx, options)
+    assert caught.value.checks == ("accessibility",)
+    return str(caught.value)
+
+
+def test_the_demo_baselines_are_the_pages_own(article):
+    """The committed baseline records what axe finds on the demo page today, rule × component × count."""
+    _, check = article_check()
+    committed, version = parse((ROOT / "baselines" / "demo" / "article" / "accessibility-desktop.axe.json").read_bytes())
+    assert counts_of(observe(article.page, article, check.options)) == committed
+    assert version == axe.version()
+
+
+def test_the_item_writes_its_baseline_passes_and_fails_on_a_new_violation_only(tmp_path, article, demo):
+    _, check = article_check()
+    message = failure(context(tmp_path, article, demo.url, None, check), check.options)
+    assert message.startswith("no accessibility baseline baselines/article/accessibility-desktop.axe.json (axe-core "
+                              f"{axe.version()} (axe-playwright-python "), message
+    written = context(tmp_path, article, demo.url, "missing", check)
+    run(written, check.options)
+    assert written.notes.baselines_written == ["new baselines/article/accessibility-desktop.axe.json"]
+    passed = context(tmp_path, article, demo.url, None, check)
+    run(passed, check.options)
+    assert passed.notes.remarks[0].startswith(f"axe-core {axe.version()} (axe-playwright-python ")
+    restyle(article, "article.byline", "color: #949494")  # 3.0:1 on white
+    failing = context(tmp_path, article, demo.url, None, check)
+    message = failure(failing, check.options)
+    first, *rest = message.splitlines()
+    assert first.startswith("1 new accessibility violation(s) against baselines/article/accessibility-desktop.axe.json: "
+                            "color-contrast in article.byline (axe-core"), first
+    assert rest[0] == "- NEW color-contrast in article.byline: 1 element, the baseline has none"
+    assert re.search(r"(?m)^color-contrast \(serious\): Elements must meet minimum color contrast ratio thresholds\n"
+                     r"  https://dequeuniversity\.com/rules/axe/[\d.]+/color-contrast\S*\n"
+                     r"(  .*\n)*  article\.byline: 1 element \(NEW\)\n"
+                     r"    - \.view_byline: <div class=\"view_byline\" style=\"color: rgb\(148, 148, 148\);\">By .*</div>\n"
+                     r"      .*contrast of 3\.03 \(foreground color: #949494", message), message
+    diff_text = Path(failing.notes.reference.diff).read_text(encoding="utf-8")
+    assert '+      "article.byline": 1' in diff_text, diff_text
+
+
+def test_a_violation_gone_is_stale_and_changed_drops_it(tmp_path, article, demo):
+    _, check = article_check()
+    run(context(tmp_path, article, demo.url, "missing", check), check.options)
+    baseline, _ = parse((tmp_path / "baselines" / "article" / "accessibility-desktop.axe.json").read_bytes())
+    assert ("color-contrast", "article.related.meta") in baseline
+    restyle(article, "article.related.meta", "color: #33373d")  # the related box's date line now readable
+    passed = context(tmp_path, article, demo.url, None, check)
+    run(passed, check.options)
+    assert passed.notes.remarks[-1] == ("stale (gone since the baseline; still in the baseline: --update-baselines "
+                                        "changed drops them): color-contrast in article.related.meta: none now, the "
+                                        "baseline has 1"), passed.notes.remarks
+    assert passed.notes.baselines_written == []
+    rewritten = context(tmp_path, article, demo.url, "changed", check)
+    run(rewritten, check.options)
+    assert rewritten.notes.baselines_written == ["replaced baselines/article/accessibility-desktop.axe.json"]
+    assert "dropped from the baseline" in rewritten.notes.remarks[-1]
+    now, _ = parse((tmp_path / "baselines" / "article" / "accessibility-desktop.axe.json").read_bytes())
+    assert now == {k: v for k, v in baseline.items() if k != ("color-contrast", "article.related.meta")}
+
+
+def test_more_elements_fail_the_pinned_rules_and_not_the_live_ones(tmp_path, article, demo):
+    _, check = article_check()
+    run(context(tmp_path, article, demo.url, "missing", check), check.options)
+    locate(article, "article.reporter").evaluate("el => el.append(el.querySelector('.reporter_more').cloneNode(true))")
+    message = failure(context(tmp_path, article, demo.url, None, check), check.options)
+    assert "- NEW color-contrast in article.reporter: 2 elements, the baseline has 1" in message, message
+    run(context(tmp_path, article, demo.url, None, check, live=True), check.options)  # a count follows the news there
+
+
+def test_the_scope_impact_and_attribution(article):
+    options = {"component": "article.reporter", "tags": list(DEFAULT_TAGS), "impact": "minor", "rules_disabled": []}
+    assert counts_of(observe(article.page, article, options)) == {("color-contrast", "article.reporter"): 1}
+    assert observe(article.page, article, {**options, "component": "footer"}) == []
+    assert observe(article.page, article, {**options, "impact": "critical"}) == []  # contrast is serious
+    assert observe(article.page, article, {**options, "rules_disabled": ["color-contrast"]}) == []
+
+
+def test_a_hidden_layer_is_refused_unless_it_is_opened(tmp_path, browser, article, demo):
+    _, check = article_check("search_accessibility")
+    closed = {**check.options}
+    del closed["open"]
+    message = failure(context(tmp_path, article, demo.url, None, check), closed)
+    assert message == ("menu.search is not rendered, so axe would check nothing (menu.search 1 (display: none on "
+                       "div#search_layer.search_layer)); a layer a reader opens: add open: menu.search"), message
+    pages = []
+
+    def own_page():
+        pages.append(browser.new_page(viewport=DESKTOP))
+        return pages[-1]
+
+    opened = context(tmp_path, article, demo.url, "missing", check, new_page=own_page)
+    run(opened, check.options)
+    assert len(pages) == 1 and pages[0].locator("#search_layer").is_visible()
+    assert parse((tmp_path / "baselines" / "article" / "search_accessibility-desktop.axe.json").read_bytes())[0] == {}
+    pages[0].close()
