@@ -5,7 +5,8 @@ One module owns it. The plugin fills a :class:`RunRecord` as items report;
 which checks it against :data:`RUN_SCHEMA` (jsonschema) and names what is wrong.
 
 What a check adds to its item while it runs (its reference record, the baselines it
-wrote, traces, the traced re-run's outcome, the failure) is an :class:`ItemNotes`.
+wrote, traces, the traced re-run's outcome, the failure, remarks the report shows even of a
+passed item) is an :class:`ItemNotes`.
 It travels with pytest's reports as one ``user_properties`` entry (``"regress"``),
 since that is what crosses from an xdist worker to the controller.
 

@@ -322,3 +322,35 @@ def test_a_hidden_layer_is_refused_unless_it_is_opened(tmp_path, browser, articl
     assert len(pages) == 1 and pages[0].locator("#search_layer").is_visible()
     assert parse((tmp_path / "baselines" / "article" / "search_accessibility-desktop.axe.json").read_bytes())[0] == {}
     pages[0].close()
+
+
+# --- through the plugin: the suite's own items, their record and report ------------------------------
+
+def _suite(tmp_path: Path, *args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/regression", "-m", "accessibility",
+         "--trace-failures", "off", "--reports-dir", str(tmp_path / "reports"), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_the_committed_baselines_pass_and_the_report_names_axe_and_what_it_found(tmp_path):
+    done = _suite(tmp_path, "-k", "article and desktop")
+    assert "2 passed" in done.stdout, done.stdout[-3000:]
+    record = json.loads((tmp_path / "reports" / "latest" / "run.json").read_text(encoding="utf-8"))
+    item = next(i for i in record["items"] if i["nodeid"].endswith("article::accessibility[desktop]"))
+    committed, _ = parse((ROOT / "baselines" / "demo" / "article" / "accessibility-desktop.axe.json").read_bytes())
+    assert item["remarks"][0].startswith(f"axe-core {axe.version()} (axe-playwright-python ")
+    assert item["remarks"][1] == "violations found: " + ", ".join(f"{r} in {c} ({n})" for (r, c), n in committed.items())
+    assert item["reference"]["format"] == "json" and item["reference"]["component"] == "page"
+    html = (tmp_path / "reports" / "latest" / "index.html").read_text(encoding="utf-8")
+    assert f"<li>axe-core {axe.version()} (axe-playwright-python " in html
+
+
+def test_a_mutation_fails_only_its_item_saying_what_is_new(tmp_path):
+    done = _suite(tmp_path, "-k", "article and desktop", "--mutation", "search-field-unlabelled")
+    assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
+    assert re.search(r"1 new accessibility violation\(s\) against baselines/demo/article/search_accessibility-desktop"
+                     r"\.axe\.json: label in menu\.search \(axe-core", done.stdout), done.stdout[-3000:]
