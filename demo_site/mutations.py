@@ -1052,3 +1052,25 @@ register(Mutation(
     extra_css=".view_related { float: right; width: 45%; margin: 6px 0 16px 24px; }",
 ))
 
+
+
+# -- accessibility: what axe-core's rules catch ------------------------------------------
+register(Mutation(
+    name="overlay-focusable-while-hidden",
+    description="A fade-out refactor leaves the closed all-menu overlay transparent (opacity 0, no pointer "
+                "events) instead of visibility: hidden: it still says aria-hidden, but Tab lands on its links.",
+    extra_css=".all_menu { visibility: visible; pointer-events: none; transition: opacity .25s ease; }",
+))
+
+register(Mutation(
+    name="byline-low-contrast",
+    description="A design refresh sets the byline in a light grey (#949494: 3.0:1 on white, under WCAG's 4.5:1).",
+    extra_css=".view_byline { color: #949494; }",
+))
+
+register(Mutation(
+    name="search-field-unlabelled",
+    description="The search layer's field loses its label (aria-label) and its placeholder, for a magnifier icon.",
+    response_filter=_html_filter(r'(<input type="search" name="kwd") placeholder="Search The Korea Times" '
+                                 r'aria-label="Search keyword"', r"\1", page="article"),
+))

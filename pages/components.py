@@ -91,6 +91,14 @@ COMPONENTS: dict[str, Component] = {
 }
 
 
+# The layers a reader opens, each by its page object's verb: a check that reads one open opens it
+# first (on a page of its own: opening changes what the page shows).
+OPENERS: dict[str, Callable[[ArticlePage], object]] = {
+    "menu.search": lambda p: p.menu.open_search(),
+    "menu.overlay": lambda p: p.menu.open_overlay(),
+}
+
+
 def locate(page: ArticlePage, name: str) -> Locator:
     return COMPONENTS[name].locate(page)
 

@@ -271,6 +271,9 @@ class ReportPlugin:
             entry.failure = notes.failure
         if notes.left_out:
             entry.left_out = notes.left_out
+        for line in notes.remarks:
+            if line not in entry.remarks:  # a traced re-run says them again
+                entry.remarks.append(line)
         for line in notes.baselines_written:
             if line not in self.state.baselines_written:
                 self.state.baselines_written.append(line)

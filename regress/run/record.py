@@ -5,7 +5,8 @@ One module owns it. The plugin fills a :class:`RunRecord` as items report;
 which checks it against :data:`RUN_SCHEMA` (jsonschema) and names what is wrong.
 
 What a check adds to its item while it runs (its reference record, the baselines it
-wrote, traces, the traced re-run's outcome, the failure) is an :class:`ItemNotes`.
+wrote, traces, the traced re-run's outcome, the failure, remarks the report shows even of a
+passed item) is an :class:`ItemNotes`.
 It travels with pytest's reports as one ``user_properties`` entry (``"regress"``),
 since that is what crosses from an xdist worker to the controller.
 
@@ -95,6 +96,9 @@ class ItemNotes:
     retrace: str | None = None
     failure: FailureRecord | None = None
     left_out: str | None = None  # why this target's rules leave the item out (it is skipped)
+    # What the report shows of the item, passed or not: the tool that judged it and its version,
+    # what a check found but did not fail on (known violations, stale ones)
+    remarks: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -103,7 +107,8 @@ class ItemNotes:
     def from_json(cls, data: dict) -> "ItemNotes":
         return cls(reference=_reference(data.get("reference")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
-                   failure=_failure(data.get("failure")), left_out=data.get("left_out"))
+                   failure=_failure(data.get("failure")), left_out=data.get("left_out"),
+                   remarks=list(data.get("remarks") or []))
 
     def attach(self, user_properties: list) -> None:
         """Put (or replace) this item's notes in a report's user_properties."""
@@ -133,6 +138,7 @@ class ItemRecord:
     approved: bool = False  # its capture was promoted to the baseline (regress approve, regress review)
     rejected: bool = False  # a reviewer turned the change down: regress approve skips it
     left_out: str | None = None  # why this target's rules leave the item out (skipped, with that reason)
+    remarks: list[str] = field(default_factory=list)  # ItemNotes.remarks: shown in the report whatever the status
 
     @property
     def failing(self) -> bool:
@@ -151,6 +157,7 @@ class ItemRecord:
         values["reference"] = _reference(data.get("reference"))
         values["failure"] = _failure(data.get("failure"))
         values["traces"] = list(data.get("traces") or [])
+        values["remarks"] = list(data.get("remarks") or [])
         return cls(**values)
 
 
@@ -358,6 +365,7 @@ RUN_SCHEMA = {
                     "approved": {"type": "boolean"},
                     "rejected": {"type": "boolean"},  # added later: optional
                     "left_out": _STR_OR_NULL,  # why this target's rules leave the item out; added later: optional
+                    "remarks": {"type": "array", "items": {"type": "string"}},  # added later: optional
                 },
             },
         },

@@ -924,3 +924,32 @@ oracle(
     "related-box-moved",
     expect=[gap_row("article.paragraphs -> article.related", "x (left edges)", "0", "440")],
 )
+
+
+# -- accessibility (axe-core's rules against the known violations) ------------------------------
+def new_violation(check: str, rule: str, component: str, scenario: str = ARTICLE) -> Expect:
+    """The accessibility kind's line for a violation the baseline lacks, then the rule's own listing
+    (its impact, help URL and the component's elements, marked new)."""
+    return Expect(scenario + f"{check}[*]",
+                  rf"(?m)^- NEW {re.escape(rule)} in {re.escape(component)}: \d+ elements?, the baseline has none$"
+                  rf"[\s\S]*^{re.escape(rule)} \((minor|moderate|serious|critical)\): .*\n  https://\S+{re.escape(rule)}\S*\n"
+                  rf"(?:  .*\n)*?  {re.escape(component)}: \d+ elements? \(NEW\)\n    - \S")
+
+
+oracle(
+    "overlay-focusable-while-hidden",
+    # the overlay is every page's chrome: the list page's scan catches it too
+    expect=[new_violation("accessibility", "aria-hidden-focus", "menu.overlay"),
+            new_violation("accessibility", "aria-hidden-focus", "menu.overlay", SECTION)],
+)
+
+oracle(
+    "byline-low-contrast",
+    viewports=("desktop", "mobile"),
+    expect=[new_violation("accessibility", "color-contrast", "article.byline")],
+)
+
+oracle(
+    "search-field-unlabelled",
+    expect=[new_violation("search_accessibility", "label", "menu.search")],
+)

@@ -87,10 +87,11 @@ def test_records_without_the_newer_fields_load(tmp_path):
     data = _version_1(_record().to_json())
     for item in data["items"]:
         item.pop("rejected")
+        item.pop("remarks")
         item["visual"].pop("component")
     (tmp_path / "run.json").write_text(json.dumps(data))
     item = RunRecord.load(tmp_path / "run.json").items[0]
-    assert item.rejected is False and item.reference.component is None and item.reviewable
+    assert item.rejected is False and item.reference.component is None and item.reviewable and item.remarks == []
     data["items"][0]["rejected"] = "yes"
     (tmp_path / "run.json").write_text(json.dumps(data))
     with pytest.raises(RunRecordError, match="at items.0.rejected"):
@@ -109,4 +110,28 @@ def test_a_version_1_record_loads_as_png_references(tmp_path):
     data["items"][0]["reference"] = record.to_json()["items"][0]["reference"]
     (tmp_path / "run.json").write_text(json.dumps(data))
     with pytest.raises(RunRecordError, match="at items.0.reference: a version 1 record's items have visual"):
+        RunRecord.load(tmp_path / "run.json")
+
+
+def test_remarks_travel_in_the_notes_and_show_in_the_report_of_a_passing_item(tmp_path):
+    """What a check says of an item it passed (the tool's version, stale known violations) is in
+    run.json and, escaped, in index.html."""
+    from regress.run.html import render_report
+
+    notes = ItemNotes(remarks=["axe-core 4.12.1 (axe-playwright-python 0.1.8)", "stale: <b>gone</b>"])
+    properties: list = []
+    notes.attach(properties)
+    assert ItemNotes.read(properties).remarks == notes.remarks
+    record = _record()
+    record.items.append(ItemRecord(nodeid="a.yaml::s::accessibility[desktop]", kind="accessibility",
+                                   viewport="desktop", remarks=notes.remarks))
+    record.save(tmp_path / "run.json")
+    loaded = RunRecord.load(tmp_path / "run.json")
+    assert loaded.items[1].remarks == notes.remarks
+    html = render_report(loaded, tmp_path, tmp_path)
+    assert "<ul class=\"remarks\"><li>axe-core 4.12.1 (axe-playwright-python 0.1.8)</li><li>stale: &lt;b&gt;gone&lt;/b&gt;</li></ul>" in html
+    data = loaded.to_json()
+    data["items"][1]["remarks"] = "one line"
+    (tmp_path / "run.json").write_text(json.dumps(data))
+    with pytest.raises(RunRecordError, match="at items.1.remarks"):
         RunRecord.load(tmp_path / "run.json")
