@@ -21,7 +21,8 @@ from ..checks import kinds
 from ..model.scenario import scenario_files
 from ..run.artifacts import rotate
 from ..run.baselines import remove_stale_temp_files
-from . import reporting
+from ..run.references import platform_name
+from . import missing, reporting
 from .collect import uses_the_site
 from .private_api import dist_given
 from .state import SessionState, session_state
@@ -97,11 +98,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 @pytest.hookimpl(trylast=True)  # after --shard and -k/-m have deselected
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
-    if hasattr(config, "workerinput") or config.option.collectonly:
+    if config.option.collectonly:
+        return
+    missing.note(config, session.items)  # every process: which references each item lacks
+    if hasattr(config, "workerinput"):
         return
     scenario_errors = any(nodeid.split("::")[0].endswith((".yaml", ".yml"))
                           for nodeid, _ in session_state(config).collect_errors)
     if scenario_errors or any(uses_the_site(item) for item in session.items):
+        missing.say_once(config)  # a run that cannot compare at all stops here, before the site starts
         activate(config)
 
 
@@ -114,6 +119,7 @@ def pytest_configure_node(node) -> None:
     node.workerinput["regress_base_url"] = state.base_url
     node.workerinput["regress_latest"] = str(state.latest)
     node.workerinput["regress_target"] = state.target.name
+    node.workerinput["regress_platform"] = platform_name()  # a remote browser's, when it renders
 
 
 def activate(config: pytest.Config) -> None:

@@ -95,6 +95,7 @@ class ItemNotes:
     retrace: str | None = None
     failure: FailureRecord | None = None
     left_out: str | None = None  # why this target's rules leave the item out (it is skipped)
+    missing: list[str] = field(default_factory=list)  # its reference files not recorded yet, found before the run
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -103,7 +104,8 @@ class ItemNotes:
     def from_json(cls, data: dict) -> "ItemNotes":
         return cls(reference=_reference(data.get("reference")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
-                   failure=_failure(data.get("failure")), left_out=data.get("left_out"))
+                   failure=_failure(data.get("failure")), left_out=data.get("left_out"),
+                   missing=list(data.get("missing") or []))
 
     def attach(self, user_properties: list) -> None:
         """Put (or replace) this item's notes in a report's user_properties."""
@@ -133,6 +135,7 @@ class ItemRecord:
     approved: bool = False  # its capture was promoted to the baseline (regress approve, regress review)
     rejected: bool = False  # a reviewer turned the change down: regress approve skips it
     left_out: str | None = None  # why this target's rules leave the item out (skipped, with that reason)
+    missing: list[str] = field(default_factory=list)  # its reference files that were not recorded yet
 
     @property
     def failing(self) -> bool:
@@ -151,6 +154,7 @@ class ItemRecord:
         values["reference"] = _reference(data.get("reference"))
         values["failure"] = _failure(data.get("failure"))
         values["traces"] = list(data.get("traces") or [])
+        values["missing"] = list(data.get("missing") or [])
         return cls(**values)
 
 
@@ -176,6 +180,7 @@ class RunRecord:
     duration: float | None = None
     items: list[ItemRecord] = field(default_factory=list)
     shards: list[str] | None = None
+    record_command: str | None = None  # what records the target's missing references (regress reference ...)
     version: int = VERSION
 
     def to_json(self) -> dict:
@@ -338,6 +343,7 @@ RUN_SCHEMA = {
         "exitstatus": {"type": ["integer", "null"]},
         "duration": {"type": ["number", "null"], "minimum": 0},
         "shards": {"type": ["array", "null"], "items": {"type": "string"}},
+        "record_command": _STR_OR_NULL,  # added later: optional
         "items": {
             "type": "array",
             "items": {
@@ -358,6 +364,7 @@ RUN_SCHEMA = {
                     "approved": {"type": "boolean"},
                     "rejected": {"type": "boolean"},  # added later: optional
                     "left_out": _STR_OR_NULL,  # why this target's rules leave the item out; added later: optional
+                    "missing": {"type": "array", "items": {"type": "string"}},  # added later: optional
                 },
             },
         },
