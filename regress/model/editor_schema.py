@@ -112,7 +112,7 @@ def _check(kind: Any) -> dict:
     """One kind's check: the keys every check has and the kind's options, nothing else."""
     out = check_schema(kind).json_schema()
     out["properties"]["kind"] = {"const": kind.name, "description": CHECK_KEYS["kind"].doc}
-    summary = " ".join((kind.description or "").strip().split("\n\n")[0].split())
+    summary = " ".join((kind.description or "").strip().split("\n\n")[0].split()).replace("``", "`")
     return {"description": summary, **out} if summary else out
 
 
@@ -124,8 +124,9 @@ def _replaced(nested: Nested, key: str, field: Field) -> Nested:
 
 
 def _component_aware(nested: Nested, at: KeyPath = ()) -> Nested:
-    """Settings (``nested`` is their root, or a section at ``at``) with the settings that name components (COMPONENT_SETTINGS, which the loader checks
-    against the page objects' names when scenarios load) as component lists."""
+    """Settings (``nested`` is their root, or a section at ``at``) with the settings that name
+    components (COMPONENT_SETTINGS, which the loader checks against the page objects' names when
+    scenarios load) as component lists."""
     fields = {}
     for key, field in nested.fields.items():
         path = at + (key,)

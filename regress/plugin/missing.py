@@ -55,8 +55,8 @@ def say_once(config: pytest.Config, needs: Needs | None = None) -> None:
     """The controller, before anything starts: a usage error when the run cannot compare at all."""
     state = session_state(config)
     needs = needs if needs is not None else state.needs
-    if needs is None or state.options.update_baselines or state.said_missing:
-        return
+    if needs is None or state.options.update_baselines or state.said_missing or state.collect_errors:
+        return  # (a file that did not collect is the error to read first)
     state.said_missing = True
     command, shown = record_command_of(config), state.options.paths.shown
     if needs.none_recorded():

@@ -258,7 +258,8 @@ def test_what_only_the_loader_checks(case, tmp_path):
     text, why = WEAKER[case]
     with pytest.raises(ScenarioError):
         _load(tmp_path, text)
-    assert not _keys(SCENARIOS_FILE, yaml.safe_load(text)), f"the schema now rejects {case} ({why}): move it to REJECTED"
+    assert not _keys(SCENARIOS_FILE, yaml.safe_load(text)), \
+        f"the schema now rejects {case} ({why}): move it to REJECTED"
 
 
 @pytest.mark.parametrize("case", list(ACCEPTED))

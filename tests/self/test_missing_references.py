@@ -2,7 +2,8 @@
 subprocesses against the demo site, and the lookup itself on real files.
 
 - No reference recorded for the target: one message and a usage error, before anything starts
-  (the site is asked for nothing, no report folder is made, so no item ran and no trace exists).
+  (the site is asked for no page, only whether it answers; no report is started, so no item ran
+  and no trace exists).
 - Some missing: the run goes on; those items fail without a traced re-run, and the terminal and
   summary.md list them once with the command, which then records them.
 - Captures recorded for another platform only (REGRESS_PLATFORM=mac against the committed Linux
@@ -69,11 +70,26 @@ def test_a_target_with_no_references_says_so_once_and_opens_no_page(workers, tmp
     assert f"Record them with `regress reference --target live --base-url {site.url} --baselines-dir {baselines}`" \
         in done.stderr, done.stderr
     assert "Traceback" not in out and "no baseline" not in out and "no chrome reference" not in out, out[-3000:]
-    assert not [path for path in served if path != "/"], served  # no page: at most xdist's reachability check
+    assert served == ["/"], served  # no page: only the check that the target answers
     if not workers:  # serial: nothing started at all, the last run's folder is where it was
-        assert served == [] and kept.read_text() == "{}" and not list(reports.glob("run-*")), served
+        assert kept.read_text() == "{}" and not list(reports.glob("run-*")), kept.read_text()[:500]
     else:  # xdist's controller starts the run before its workers collect: no item ran
         assert json.loads(kept.read_text())["items"] == [], kept.read_text()[:500]
+
+
+def test_a_scenario_file_that_does_not_collect_is_said_before_missing_references(tmp_path):
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "good.yaml").write_text("scenarios:\n  - name: good\n    page: /www/nation/2022/06/120_330924.html\n"
+                                         "    checks: [{kind: visual, component: share_bar}]\n", encoding="utf-8")
+    (scenarios / "bad.yaml").write_text("scenarios:\n  - name: bad\n    page: /x.html\n"
+                                        "    checks: [{kind: visaul}]\n", encoding="utf-8")
+    done = run(str(scenarios), "--scenarios", str(scenarios), "--target", "live", "--baselines-dir",
+               str(tmp_path / "baselines"), "--reports-dir", str(tmp_path / "reports"))
+    out = done.stdout + done.stderr
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, out[-3000:]
+    assert "bad.yaml:4: scenarios[0].checks[0].kind: unknown check kind 'visaul'" in out, out[-3000:]
+    assert "no references yet" not in out, out[-3000:]
 
 
 def test_some_missing_the_run_goes_on_and_lists_them_once_with_the_command(tmp_path):
