@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 ARGS   ?=
 
-.PHONY: setup regress reference test catalog approve review bench bench-peer soak clean
+.PHONY: setup regress reference test catalog approve review schema bench bench-peer soak clean
 
 setup: $(VENV)/.installed
 	@$(VENV)/bin/regress setup
@@ -41,6 +41,10 @@ approve: $(VENV)/.installed
 ## make review: approve and reject the last run's visual changes in the browser (127.0.0.1)
 review: $(VENV)/.installed
 	$(VENV)/bin/regress review
+
+## make schema: write config/schema/*.schema.json, the JSON Schemas editors check the YAML files with
+schema: $(VENV)/.installed
+	$(VENV)/bin/regress schema
 
 ## make bench [ARGS=--repeat 3]: diff engine + suite figures (overhead, parallel speed-up, growth); on a quiet machine
 bench: setup

@@ -10,6 +10,7 @@
     regress serve [--port N] [--mutation NAME] [--list-mutations]   serve the demo site
     regress setup                       make sure a browser is there (Debian's, as root)
     regress remote server|cdp           start a remote browser with the suite's flags
+    regress schema [--output DIR] [--check]   write (or check) the JSON Schemas editors use for the YAML files
 
 Paths are the project's (the current directory): config/, baselines/, reports/.
 `python -m regress VERB` does the same. Exit status 2 with one line for a refusal
@@ -188,8 +189,42 @@ def remote(args: list[str], paths: ProjectPaths) -> int:
     return 0
 
 
+def schema(args: list[str], paths: ProjectPaths) -> int:
+    """Write the JSON Schemas of scenario and settings files (config/schema/), or check they are current."""
+    from .checks import editor_schemas
+    from .model.scenario import ScenarioError, load_settings
+    from .run.baselines import write_atomic
+
+    parser = argparse.ArgumentParser(prog="regress schema", description=schema.__doc__)
+    parser.add_argument("--output", type=Path, default=paths.schemas, metavar="DIR",
+                        help="the folder of the schema files (default: config/schema)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a file differs from what would be written")
+    options = parser.parse_args(args)
+    try:
+        texts = editor_schemas(load_settings(paths.settings))  # the project's viewports
+    except ScenarioError as err:
+        print(f"schema: {err}", file=sys.stderr)
+        return 2
+    targets = {options.output / name: text for name, text in texts.items()}
+    if options.check:
+        stale = [paths.shown(p) for p, text in targets.items()
+                 if not p.is_file() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print(f"schema: {', '.join(stale)} not what the schema objects give; run `regress schema`",
+                  file=sys.stderr)
+            return 1
+        print(f"schema: {', '.join(paths.shown(p) for p in targets)} up to date")
+        return 0
+    for path, text in targets.items():
+        write_atomic(path, text.encode("utf-8"))
+        print(f"wrote {paths.shown(path)}")
+    return 0
+
+
 COMMANDS = {"test": test, "reference": reference, "approve": approve, "reject": reject, "review": review,
-            "prune": prune, "merge": merge, "serve": serve, "setup": setup, "remote": remote}
+            "prune": prune, "merge": merge, "serve": serve, "setup": setup, "remote": remote,
+            "schema": schema}
 VERBS = tuple(COMMANDS)
 
 

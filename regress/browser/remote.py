@@ -90,6 +90,34 @@ def chromium_executable() -> str:
     return browser_finder.find_chromium(own) or own
 
 
+def browser_platform(server: str | None = None, cdp: str | None = None, timeout_ms: float = 30_000) -> str | None:
+    """The platform a remote browser renders on, as baselines name it (linux, mac, windows; None
+    for another): its ``navigator.platform`` in a blank page of a context of its own, which a
+    ``--user-agent`` leaves as it is. ``server``: a browser server's ws:// URL; ``cdp``: a CDP endpoint."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    def ask() -> str:
+        with sync_playwright() as pw:
+            browser = (pw.chromium.connect(server, timeout=timeout_ms) if server
+                       else pw.chromium.connect_over_cdp(cdp, timeout=timeout_ms))
+            try:
+                context = browser.new_context()
+                try:
+                    return context.new_page().evaluate("navigator.platform")
+                finally:
+                    context.close()
+            finally:
+                browser.close()  # a remote browser: disconnects, it runs on
+
+    # In a thread of its own: inside a pytest session the sync API's loop may run here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        said = pool.submit(ask).result().lower()
+    return "mac" if said.startswith("mac") else "windows" if said.startswith("win") else \
+        "linux" if "linux" in said else None
+
+
 def server_config(executable: str | None = None, allowed_hosts=(), extra_args=(), port: int = 0) -> dict:
     """A ``playwright launch-server --config`` for Chromium on loopback with the suite's flags."""
     return {

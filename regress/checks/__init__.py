@@ -112,3 +112,17 @@ def load_suite_scenario_files(paths, settings):
     from ..model.scenario import load_scenario_set
 
     return load_scenario_set(paths, settings, kinds=kinds(), components=COMPONENTS)
+
+
+def editor_schemas(settings) -> dict:
+    """The JSON Schemas of scenario files and of settings files, for editors: file name -> text,
+    from the registered kinds, the page objects' component names and ``settings``' viewports
+    (:mod:`regress.model.editor_schema`; ``regress schema`` writes them)."""
+    from pages.components import COMPONENTS
+    from ..model import editor_schema
+
+    return {
+        editor_schema.SCENARIOS_FILE: editor_schema.render(
+            editor_schema.scenario_file_schema(kinds(), COMPONENTS, settings.viewports)),
+        editor_schema.SETTINGS_FILE: editor_schema.render(editor_schema.settings_file_schema(COMPONENTS)),
+    }

@@ -120,9 +120,10 @@ def _options():
         "count": MapOf(ComponentName(), CountRange(), default={},
                        doc="how many elements each component matches"),
         "relations": ListOf(Nested({
-            "a": ComponentName(required=True),
-            "rel": Field(str, required=True, choices=RELATIONS),
-            "b": ComponentName(),
+            "a": ComponentName(required=True, doc="the component the relation is about"),
+            "rel": Field(str, required=True, choices=RELATIONS, doc="how a stands to b (or, for width and "
+                                                                   "height, to range)"),
+            "b": ComponentName(doc="the other component (every relation but width and height)"),
             "range": Range(doc="width/height range; % of the viewport's width/height"),
             "gap": Range(doc="distance range for above/below/left_of/right_of; % of viewport width"),
             "edge": Field(str, choices=list(EDGES), doc="which edges 'aligned' compares"),

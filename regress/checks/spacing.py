@@ -315,8 +315,8 @@ def _options():
 
     return Nested({
         "pairs": ListOf(Nested({
-            "a": ComponentName(required=True),
-            "b": ComponentName(required=True),
+            "a": ComponentName(required=True, doc="the part measured from"),
+            "b": ComponentName(required=True, doc="the part whose gap and offsets from a are recorded"),
             "axes": ListOf(Field(str, choices=list(AXES)), min=1, unique=True, default=list(AXES),
                            doc="which offsets are recorded (x, y): leave out one that follows the story"),
             "nearest": Field(bool, default=False, doc="a part with several elements: the one nearest the other"),

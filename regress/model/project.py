@@ -34,6 +34,11 @@ class ProjectPaths:
         return self.root / "config" / "scenarios"
 
     @property
+    def schemas(self) -> Path:
+        """config/schema: the JSON Schemas editors check the YAML files with (`regress schema`)."""
+        return self.root / "config" / "schema"
+
+    @property
     def baselines(self) -> Path:
         return self.root / "baselines"
 

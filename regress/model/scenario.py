@@ -100,6 +100,15 @@ def _positive(value: float) -> str | None:
     return None if value > 0 else f"must be > 0, got {value}"
 
 
+# What JSON Schema can say of the checks above, for editors (Field's ``json``): a little less
+# than the checks, never more (what only the loader checks: regress.model.editor_schema).
+NAME_JSON = {"pattern": f"^{_NAME.pattern}$"}
+PAGE_JSON = {"pattern": r"^/(?!/)\S*$"}
+CLOCK_JSON = {"pattern": r"^\d{4}.*(Z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)$"}
+BASE_URL_JSON = {"pattern": "^[hH][tT][tT][pP][sS]?://[^/?#\\s]+"}
+POSITIVE_JSON = {"exclusiveMinimum": 0}
+
+
 # ---------------------------------------------------------------- site settings
 
 MOBILE_SCALE_FACTOR = 2.0  # device pixels per CSS pixel of a mobile viewport that states none
@@ -108,23 +117,23 @@ MOBILE_SCALE_FACTOR = 2.0  # device pixels per CSS pixel of a mobile viewport th
 # (regress/model/site.yaml): see load_settings. The package names no site's components.
 SETTINGS_SCHEMA = Nested({
     "site": Nested({
-        "name": Field(str, min=1),
-        "article_path": Field(str, check=check_page, doc="the article the Python tests open"),
+        "name": Field(str, min=1, doc="the site's name, as the report shows it"),
+        "article_path": Field(str, check=check_page, json=PAGE_JSON, doc="the article the Python tests open"),
         "sensitive_hosts": Field(list[str], default=[],
                                  doc="hosts whose state-changing checks are skipped"),
         "canonical_host": Field(str, min=1, doc="host of the pages' <link rel=canonical> "
                                                 "(host[:port]); default: the host under test"),
-        "section_path": Field(str, check=check_page, doc="a list page (a section) whose story list the "
+        "section_path": Field(str, check=check_page, json=PAGE_JSON, doc="a list page (a section) whose story list the "
                                                          "structural tests read"),
         "section_stories": CountRange(default=(1, None), doc="how many stories the list template shows, "
                                                              "e.g. '1..30'"),
-    }, default={"sensitive_hosts": []}),
+    }, default={"sensitive_hosts": []}, doc="the site under test"),
     # A viewport is a device, in the shape of Playwright's device descriptors (the viewport's
     # size flat): a phone or tablet is `is_mobile` (a 980 px layout viewport unless the page's
     # viewport meta tag says otherwise), has touch, and paints device pixels.
-    "viewports": MapOf(Field(str, check=check_name), Nested({
-        "width": Field(int, required=True, min=1),
-        "height": Field(int, required=True, min=1),
+    "viewports": MapOf(Field(str, check=check_name, json=NAME_JSON), Nested({
+        "width": Field(int, required=True, min=1, doc="the viewport's width, CSS px"),
+        "height": Field(int, required=True, min=1, doc="the viewport's height, CSS px"),
         "is_mobile": Field(bool, default=False, doc="a phone or tablet: the viewport meta tag applies"),
         "has_touch": Field(bool, default=False, doc="touch events and (pointer: coarse)"),
         "device_scale_factor": Field(float, min=1, max=4,
@@ -132,39 +141,43 @@ SETTINGS_SCHEMA = Nested({
                                          "mobile device, else 1. Captures are in device pixels"),
         "user_agent": Field(str, min=1, doc="the browser's own (Chromium's) unless set: a phone's user agent "
                                             "may send the suite to another host"),
-    }), required=True, min=1),
+    }), required=True, min=1, doc="the devices checks run at, by name (a scenario picks them by name); "
+                                   "in the shape of Playwright's device descriptors"),
     "font_controls": Nested({
-        "default_px": Field(int, required=True, min=1),
-        "step_px": Field(int, required=True, min=1),
-        "min_px": Field(int, required=True, min=1),
-        "max_px": Field(int, required=True, min=1),
+        "default_px": Field(int, required=True, min=1, doc="the article body's font size before any click, px"),
+        "step_px": Field(int, required=True, min=1, doc="how much one click of A+ or A- changes it, px"),
+        "min_px": Field(int, required=True, min=1, doc="the smallest size A- reaches, px"),
+        "max_px": Field(int, required=True, min=1, doc="the largest size A+ reaches, px"),
         "bystanders": Field(list[str], default=[],
                             doc="components whose font size must not follow the article body's"),
-    }, required=True, check=_font_order),
+    }, required=True, check=_font_order, doc="the article's font-size buttons (the font_controls check)"),
     "links": Nested({
-        "max_redirects": Field(int, required=True, min=0),
-        "per_host_concurrency": Field(int, required=True, min=1),
-        "retries": Field(int, required=True, min=0),
-        "timeout_s": Field(float, required=True, check=_positive),
+        "max_redirects": Field(int, required=True, min=0, doc="redirect hops a link may take"),
+        "per_host_concurrency": Field(int, required=True, min=1, doc="requests at once to one host"),
+        "retries": Field(int, required=True, min=0, doc="tries more for a link that fails to answer"),
+        "timeout_s": Field(float, required=True, check=_positive, json=POSITIVE_JSON,
+                           doc="seconds a link may take to answer"),
         "allow_hosts": Field(list[str], default=[],
                              doc="external hosts whose links are fetched, not only parsed"),
-    }, required=True),
+    }, required=True, doc="how the links check requests links"),
     "print_preview": Nested({
         "pdf_pages": CountRange(required=True, check=_bounded,
                                 doc="page count of the printed PDF, [low, high]"),
         "hidden": Field(list[str], default=[], doc="components hidden under print media (the chrome)"),
         "shown": Field(list[str], default=[], doc="components shown under print media (the story)"),
-    }, required=True),
+    }, required=True, doc="the print view (the print_preview check)"),
     "page_health": Nested({
         "ignore_error_origins": Field(list[str], default=[],
                                       doc="origins whose uncaught script errors are ignored "
                                           "(third-party scripts, blocked here)"),
-    }, default={"ignore_error_origins": []}),
+    }, default={"ignore_error_origins": []}, doc="the page_health check"),
     "visual": Nested({
-        "threshold": Field(float, required=True, min=0, max=1),
-        "max_diff_pixels": Field(int, required=True, min=0),
-        "clock": Field(str, required=True, check=check_clock),
-        "settle_tries": Field(int, required=True, min=1),
+        "threshold": Field(float, required=True, min=0, max=1, doc="per-pixel YIQ colour distance, 0..1"),
+        "max_diff_pixels": Field(int, required=True, min=0, doc="how many pixels may differ (a count)"),
+        "clock": Field(str, required=True, check=check_clock, json=CLOCK_JSON,
+                       doc="the frozen clock of pinned captures, ISO 8601 with a UTC offset"),
+        "settle_tries": Field(int, required=True, min=1,
+                              doc="captures taken at most until two in a row are equal"),
         # Component names, checked when scenarios load.
         "report_components": Field(list[str], default=[],
                                    doc="components a failed capture's report names when its changed pixels "
@@ -176,30 +189,33 @@ SETTINGS_SCHEMA = Nested({
             "mask": Field(list[str], default=[], doc="components painted over before a capture"),
             "skip": Field(dict[str, str], default={},
                           doc="component -> why its visual items are left to layout on live targets"),
-        }, default={"mask_text": [], "mask": [], "skip": {}}),
-    }, required=True),
+        }, default={"mask_text": [], "mask": [], "skip": {}}, doc="what is news on a live target"),
+    }, required=True, doc="captures and their comparison (the visual check)"),
     "spacing": Nested({
         "tolerance_px": Field(float, required=True, min=0,
                               doc="how far (CSS px) a gap may differ from its reference"),
-    }, default={"tolerance_px": 0.5}),
+    }, default={"tolerance_px": 0.5}, doc="the spacing check"),
     "layout_shift": Nested({
         "budget": Field(float, required=True, min=0,
                         doc="the highest cumulative layout shift (largest session window) a page may have"),
-    }, default={"budget": 0.1}),
+    }, default={"budget": 0.1}, doc="cumulative layout shift after load (the spacing check)"),
     # Named targets. `demo` (the bundled replica) runs the pinned rules; every other target
     # runs the live rules. `demo` and `live` exist even when not listed.
-    "targets": MapOf(Field(str, check=check_name), Nested({
-        "base_url": Field(str, check=check_base_url, doc="where the target is (--base-url overrides it)"),
+    "targets": MapOf(Field(str, check=check_name, json=NAME_JSON), Nested({
+        "base_url": Field(str, check=check_base_url, json=BASE_URL_JSON,
+                          doc="where the target is (--base-url overrides it)"),
         "canonical_host": Field(str, min=1, doc="host of its pages' <link rel=canonical> (host[:port])"),
-    }), default={}),
-})
+    }), default={}, doc="deployments by name (--target NAME): demo runs the pinned rules, every other "
+                        "target the live rules"),
+}, doc="site settings, laid over the package's generic defaults key by key")
 BUILT_IN_TARGETS = ("demo", "live")
 PINNED_TARGET = "demo"
 
 # Scenario files may overlay these sections. Not `viewports` (scenarios pick
 # viewports by name) nor `site` (identity and the sensitive-host safety list).
 OVERRIDABLE = ("font_controls", "layout_shift", "links", "page_health", "print_preview", "spacing", "visual")
-_OVERLAY = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True)
+OVERLAY_SCHEMA = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True,
+                        doc="site settings laid over the file's for this scenario")
 
 
 @dataclass(frozen=True)
@@ -298,7 +314,7 @@ class Settings:
 
 
 # A project's settings file states only what differs from the package's defaults.
-_PROJECT_LAYER = Nested(SETTINGS_SCHEMA.fields, partial=True)
+PROJECT_LAYER = Nested(SETTINGS_SCHEMA.fields, partial=True)
 
 
 def load_settings(path: str | os.PathLike,
@@ -316,7 +332,7 @@ def load_settings(path: str | os.PathLike,
     ctx = Context(file=shown, lines=lines)
     if not isinstance(data, dict):
         raise ctx.error((), f"settings must be a mapping, got {describe_value(data)}")
-    layer = _PROJECT_LAYER.validate(data, ctx)
+    layer = PROJECT_LAYER.validate(data, ctx)
     merged = Settings.from_mapping(SETTINGS_SCHEMA.merge(base.raw, layer), shown, lines)
     return replace(merged, defaults=base.path)
 
@@ -363,25 +379,35 @@ class Scenario:
     settings: dict[str, Any] = field(repr=False)  # site settings with overlays merged
 
 
-_FILE = Nested({
-    "defaults": Nested({"viewports": ViewportList(min=1), **_OVERLAY.fields}, partial=True),
-    "scenarios": ListOf(Field(dict), required=True, min=1),
-})
-_SCENARIO = Nested({
-    "name": Field(str, required=True, check=check_name),
-    "page": Field(str, required=True, check=check_page),
-    "viewports": ViewportList(min=1),
-    "settings": _OVERLAY,
-    "checks": ListOf(Field(dict), required=True, min=1),
-})
+# A file, a scenario and the keys every check has. The items of `scenarios` and `checks` are
+# validated one by one (SCENARIO_SCHEMA, then check_schema of the check's kind), so each error
+# names its own scenario or check.
+FILE_SCHEMA = Nested({
+    "defaults": Nested({"viewports": ViewportList(min=1, doc="the viewports of this file's scenarios "
+                                                             "(default: every viewport of the settings)"),
+                        **OVERLAY_SCHEMA.fields}, partial=True,
+                       doc="this file's viewports, and site settings laid over the site's for its scenarios"),
+    "scenarios": ListOf(Field(dict), required=True, min=1, doc="the scenarios: a page and its checks each"),
+}, doc="a scenario file")
+SCENARIO_SCHEMA = Nested({
+    "name": Field(str, required=True, check=check_name, json=NAME_JSON,
+                  doc="names its baselines folder: unique across the scenario files"),
+    "page": Field(str, required=True, check=check_page, json=PAGE_JSON,
+                  doc="a path under the base URL, e.g. /www/nation/2022/06/120_330924.html"),
+    "viewports": ViewportList(min=1, doc="the viewports its checks run at (default: the file's)"),
+    "settings": OVERLAY_SCHEMA,
+    "checks": ListOf(Field(dict), required=True, min=1, doc="its checks: one pytest item per check and viewport"),
+}, doc="a page and the checks run on it")
 RULES = ("pinned", "live")
-_CHECK_KEYS = {
-    "kind": Field(str, required=True),
-    "name": Field(str, check=check_name),
-    "viewports": ViewportList(min=1),
+CHECK_KEYS = {
+    "kind": Field(str, required=True, doc="the check kind: what the check does, and which options it takes"),
+    "name": Field(str, check=check_name, json=NAME_JSON,
+                  doc="names the item and its reference files (default: the kind); unique in the scenario"),
+    "viewports": ViewportList(min=1, doc="only at these of the scenario's viewports"),
     # Which rules the check belongs to (default both): `pinned` for one that compares the
     # seed's story (its length, its words), which is news on a live target.
-    "rules": ListOf(Field(str, choices=list(RULES)), min=1, unique=True),
+    "rules": ListOf(Field(str, choices=list(RULES)), min=1, unique=True,
+                    doc="the rules it runs on (default both): pinned for one that compares the seed's story"),
 }
 
 
@@ -397,7 +423,7 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
     if not isinstance(data, dict):
         raise ctx.error((), "the top level must be a mapping with 'scenarios' "
                             f"(and optional 'defaults'), got {describe_value(data)}")
-    doc = _FILE.validate(data, ctx)
+    doc = FILE_SCHEMA.validate(data, ctx)
     defaults = dict(doc.get("defaults", {}))
     file_viewports = tuple(defaults.pop("viewports", None) or settings.viewports)
     _check_components(defaults, ctx, ("defaults",))
@@ -407,7 +433,7 @@ def load_scenarios(path: str | os.PathLike, settings: Settings, *,
     first_at: dict[str, int] = {}
     for i, raw in enumerate(doc["scenarios"]):
         at = ("scenarios", i)
-        s = _SCENARIO.validate(raw, ctx, at)
+        s = SCENARIO_SCHEMA.validate(raw, ctx, at)
         if s["name"] in first_at:
             raise ctx.error(at + ("name",), f"duplicate scenario name {s['name']!r} "
                             f"(first at line {first_at[s['name']]})")
@@ -537,12 +563,12 @@ def _load_checks(raws: list[dict], ctx: Context, at: KeyPath, kinds: Mapping[str
         here = at + (j,)
         if "kind" not in raw:
             raise ctx.error(here, "missing required key 'kind'", valid=kinds)
-        kind_name = _CHECK_KEYS["kind"].validate(raw["kind"], ctx, here + ("kind",))
+        kind_name = CHECK_KEYS["kind"].validate(raw["kind"], ctx, here + ("kind",))
         if kind_name not in kinds:
             raise ctx.error(here + ("kind",), f"unknown check kind {kind_name!r}",
                             valid=kinds, got=kind_name)
         kind = kinds[kind_name]
-        values = _check_schema(kind).validate(raw, ctx, here)
+        values = check_schema(kind).validate(raw, ctx, here)
         name = values.pop("name", kind.name)
         if name in first_at:
             where = here + ("name",) if "name" in raw else here
@@ -560,15 +586,15 @@ def _load_checks(raws: list[dict], ctx: Context, at: KeyPath, kinds: Mapping[str
     return tuple(checks)
 
 
-def _check_schema(kind: Any) -> Nested:
+def check_schema(kind: Any) -> Nested:
     """The kind's options plus the keys every check has."""
     options = kind.options
     fields = options.fields if isinstance(options, Nested) else dict(options)
-    reserved = _CHECK_KEYS.keys() & fields.keys()
+    reserved = CHECK_KEYS.keys() & fields.keys()
     if reserved:
         raise TypeError(f"check kind {kind.name!r} declares reserved option(s) {sorted(reserved)}")
     cross = options.cross_check if isinstance(options, Nested) else None
-    return Nested({**_CHECK_KEYS, **fields}, check=cross)
+    return Nested({**CHECK_KEYS, **fields}, check=cross)
 
 
 # ---------------------------------------------------------------- YAML with lines

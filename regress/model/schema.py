@@ -74,6 +74,23 @@ def format_key(at: KeyPath) -> str:
 _NONE = type(None)
 _TYPE_NAMES = {str: "string", int: "integer", float: "number", bool: "boolean",
                list: "list", dict: "mapping", _NONE: "null", object: "any value"}
+# A float field takes integers too, as validate() does; `object` is anything.
+_JSON_TYPES = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"},
+               bool: {"type": "boolean"}, list: {"type": "array"}, dict: {"type": "object"}, object: {}}
+# Where a scenario file's JSON Schema defines the vocabularies (regress.model.editor_schema).
+COMPONENT_REF = "#/definitions/component"
+VIEWPORT_REF = "#/definitions/viewport"
+
+
+def _json_value(value: Any) -> Any:
+    """A default or choice as JSON: a range as the text that reads as it, a tuple as a list."""
+    if isinstance(value, Span):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    return value
 
 
 def describe_value(value: Any) -> str:
@@ -122,15 +139,19 @@ class Field:
     left out of the validated mapping. ``min``/``max`` bound numbers, and the
     length of strings, lists and mappings. ``check(value)`` returns an error
     message or None. ``exclusive_with`` names sibling keys that may not be
-    given together with this one (see :class:`Nested`).
+    given together with this one (see :class:`Nested`). ``json`` is what JSON Schema
+    can say of ``check`` (a ``pattern``, an ``exclusiveMinimum``), for editors
+    (:meth:`json_schema`); ``check`` stays the rule.
     """
 
     def __init__(self, type: Any = str, *, required: bool = False, default: Any = MISSING,
                  choices: Collection[Any] | None = None, min: float | None = None,
                  max: float | None = None, doc: str = "",
                  exclusive_with: str | Iterable[str] = (),
-                 check: Callable[[Any], str | None] | None = None):
+                 check: Callable[[Any], str | None] | None = None,
+                 json: Mapping[str, Any] | None = None):
         self.type, self.required, self.default, self.doc = type, required, default, doc
+        self.json = dict(json or {})
         self.choices = None if choices is None else list(choices)
         self.min, self.max, self.check = min, max, check
         self.exclusive_with = ((exclusive_with,) if isinstance(exclusive_with, str)
@@ -175,6 +196,43 @@ class Field:
             hint = " (quote it to mean text)"  # yes/no/on/~/dates are not strings in YAML
         return ctx.error(at, f"expected {self.describe()}, got {describe_value(value)}{hint}")
 
+    SAY_FORMAT = False  # whether an editor's description adds describe() (a value's written form)
+
+    # --- JSON Schema (draft-07) for editors: what validate() accepts, where JSON Schema can say it.
+    # It cannot say what ``check`` functions and cross-key rules decide, so it is weaker there
+    # (regress.model.editor_schema lists what only the loader checks).
+
+    def json_schema(self, partial: bool = False) -> dict:
+        """This field as JSON Schema draft-07. ``partial``: inside an overlay, where a mapping's
+        required keys may be left out (lists and mappings of names restart complete)."""
+        core = self._json_core(partial)
+        extra: dict[str, Any] = {}
+        if self.choices is not None:
+            extra["enum"] = [_json_value(c) for c in self.choices]
+        extra.update(self._json_bounds())
+        extra.update(self.json)
+        described = [self.doc, self.describe() if self.SAY_FORMAT else ""]
+        if any(described):
+            extra["description"] = ": ".join(p for p in described if p)
+        if self.default is not MISSING and not partial:  # in an overlay, what is absent is the base's
+            extra["default"] = _json_value(self.default)
+        if "$ref" in core and extra:  # draft-07 ignores the siblings of a $ref
+            core = {"allOf": [core]}
+        return {**core, **extra}
+
+    def _json_core(self, partial: bool) -> dict:
+        if self._inner is not None:
+            return self._inner._json_core(partial)
+        return dict(_JSON_TYPES[self.type])
+
+    def _json_bounds(self) -> dict:
+        shape = typing.get_origin(self.type) or self.type
+        names = {int: ("minimum", "maximum"), float: ("minimum", "maximum"), str: ("minLength", "maxLength"),
+                 list: ("minItems", "maxItems"), dict: ("minProperties", "maxProperties")}.get(shape)
+        if names is None:
+            return {}
+        return {name: bound for name, bound in zip(names, (self.min, self.max)) if bound is not None}
+
     def _check_bounds(self, value: Any, ctx: Context, at: KeyPath) -> None:
         if isinstance(value, bool) or (self.min is None and self.max is None):
             return
@@ -203,6 +261,10 @@ class ListOf(Field):
         inner = self.item.describe()
         return f"list of ({inner})" if " or " in inner else f"list of {inner}s"
 
+    def _json_core(self, partial: bool) -> dict:
+        out = {"type": "array", "items": self.item.json_schema()}
+        return {**out, "uniqueItems": True} if self.unique else out
+
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> list:
         if not isinstance(value, list):
             raise self.type_error(value, ctx, at)
@@ -224,6 +286,10 @@ class MapOf(Field):
 
     def describe(self) -> str:
         return f"mapping of {self.key.describe()} to {self.value.describe()}"
+
+    def _json_core(self, partial: bool) -> dict:
+        names = {k: v for k, v in self.key.json_schema().items() if k not in ("description", "default")}
+        return {"type": "object", "propertyNames": names, "additionalProperties": self.value.json_schema()}
 
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> dict:
         if not isinstance(value, dict):
@@ -257,6 +323,22 @@ class Nested(Field):
 
     def describe(self) -> str:
         return "mapping"
+
+    def _json_core(self, partial: bool) -> dict:
+        partial = partial or self.partial
+        out: dict[str, Any] = {"type": "object",
+                               "properties": {k: f.json_schema(partial) for k, f in self.fields.items()},
+                               "additionalProperties": False}
+        rules: list[dict] = []
+        if not partial:
+            required = [k for k, f in self.fields.items() if f.required and not self.rivals[k]]
+            if required:
+                out["required"] = required
+            rules += [{"anyOf": [{"required": [k]} for k in [key, *sorted(self.rivals[key])]]}
+                      for key, f in self.fields.items() if f.required and self.rivals[key]]
+        rules += [{"not": {"required": [key, other]}}
+                  for key in self.fields for other in sorted(self.rivals[key]) if key < other]
+        return {**out, "allOf": rules} if rules else out
 
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> dict:
         if not isinstance(value, dict):
@@ -318,6 +400,10 @@ class OneOf(Field):
         return " or ".join(a.describe() if isinstance(a, Field) else repr(a)
                            for a in self.alternatives)
 
+    def _json_core(self, partial: bool) -> dict:
+        return {"anyOf": [a.json_schema(partial) if isinstance(a, Field) else {"const": a}
+                          for a in self.alternatives]}
+
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> Any:
         for alt in self.alternatives:
             if isinstance(alt, Field):
@@ -339,6 +425,9 @@ class ComponentName(Field):
     def describe(self) -> str:
         return "component name"
 
+    def _json_core(self, partial: bool) -> dict:
+        return {"$ref": COMPONENT_REF}
+
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> str:
         value = super().convert(value, ctx, at)
         if value not in ctx.components:
@@ -354,6 +443,9 @@ class ViewportName(Field):
 
     def describe(self) -> str:
         return "viewport name"
+
+    def _json_core(self, partial: bool) -> dict:
+        return {"$ref": VIEWPORT_REF}
 
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> str:
         value = super().convert(value, ctx, at)
@@ -422,8 +514,18 @@ class Range(Field):
         if self.default is not MISSING:
             self.default = self.convert(self.default, Context(), ())
 
+    SAY_FORMAT = True
+
     def describe(self) -> str:
         return "range like '10px..40px', '50%..100%', '300px..' or [10, 40]"
+
+    def _json_core(self, partial: bool) -> dict:
+        end, blank = _LENGTH.pattern, r"\s*"
+        text = f"^(?:{end}|(?:{end}|{blank})\\.\\.(?:{end}|{blank}))$"
+        px = {"type": "number", "minimum": 0}
+        return {"anyOf": [{"type": "string", "pattern": text}, px,
+                          {"type": "array", "minItems": 2, "maxItems": 2,
+                           "items": {"anyOf": [px, {"type": "null"}]}}]}
 
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> Span:
         if isinstance(value, Span):
@@ -473,8 +575,16 @@ class CountRange(Field):
     def __init__(self, **kw: Any):
         super().__init__(object, **kw)
 
+    SAY_FORMAT = True
+
     def describe(self) -> str:
         return "count like 10, '1..5', '3..' or [1, 5]"
+
+    def _json_core(self, partial: bool) -> dict:
+        count, digits = {"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\s*\d*\s*$"}
+        return {"anyOf": [count, {"type": "string", "pattern": r"^\s*\d+\s*$|^\s*\d*\s*\.\.\s*\d*\s*$"},
+                          {"type": "array", "minItems": 2, "maxItems": 2,
+                           "items": {"anyOf": [count, {"type": "null"}, digits]}}]}
 
     def convert(self, value: Any, ctx: Context, at: KeyPath) -> tuple[int | None, int | None]:
         try:

@@ -10,7 +10,8 @@ Layered on pytest-playwright: it customises that plugin's fixtures
 - :mod:`.fixtures`: browser, context and viewport fixtures, the settled pages visual items share;
 - :mod:`.collect` and :mod:`.runner`: YAML scenarios as items, each run by its check kind;
 - :mod:`.tracing`: Playwright traces (of failures, re-run once; or of every item);
-- :mod:`.reporting`: the run record and report; :mod:`.shard`, :mod:`.remote`, :mod:`.safety`.
+- :mod:`.reporting`: the run record and report; :mod:`.shard`, :mod:`.remote`, :mod:`.safety`;
+- :mod:`.missing`: references a run lacks, looked up before any page opens and said once.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from .state import SESSION, SessionState
 
 # Registered from pytest_configure, after every entry-point plugin: so their fixtures
 # override pytest-playwright's whatever order the entry points were loaded in.
-PARTS = ("site", "fixtures", "collect", "tracing", "reporting", "shard", "remote", "safety")
+PARTS = ("site", "fixtures", "collect", "tracing", "reporting", "shard", "remote", "safety", "missing")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

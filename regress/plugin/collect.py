@@ -84,13 +84,18 @@ class ScenarioNode(pytest.Collector):
                 yield item
 
     def _left_out(self, kind, check) -> LeftOut | None:
-        """Whether this target's rules leave the check out: its declared rules, or its kind's skip_reason."""
         target = session_state(self.config).target
-        why = kind.skipped_on(check.options, self.scenario.settings, target)
-        if target.rules not in check.rules:
-            why = (f"on {target.rules} targets this check does not run: it is declared for the "
-                   f"{'/'.join(check.rules)} rules (it compares the seed's story)")
+        why = left_out_reason(kind, check, self.scenario, target)
         return LeftOut(target.rules, why) if why else None
+
+
+def left_out_reason(kind, check, scenario, target) -> str | None:
+    """Whether the target's rules leave the check out: its declared rules, or its kind's skip_reason."""
+    why = kind.skipped_on(check.options, scenario.settings, target)
+    if target.rules not in check.rules:
+        why = (f"on {target.rules} targets this check does not run: it is declared for the "
+               f"{'/'.join(check.rules)} rules (it compares the seed's story)")
+    return why
 
 
 class ScenarioItem(pytest.Function):

@@ -34,11 +34,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from ..browser.chromium import REACH_TIMEOUT_S
+from ..browser.remote import browser_platform
+from ..run.references import render_on
 
 CONNECT_TIMEOUT_MS = 30_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The platform references are named for: a worker gets its controller's (a remote browser's).
+    workerinput = getattr(config, "workerinput", None)
+    render_on(workerinput.get("regress_platform") if workerinput is not None else None)
     server, cdp = config.getoption("--browser-server"), config.getoption("--cdp-endpoint")
     if server and cdp:
         raise pytest.UsageError("--browser-server and --cdp-endpoint exclude each other: give one")
@@ -49,17 +54,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """An unreachable remote browser is one error within seconds, not an error in every item."""
+    """An unreachable remote browser is one error within seconds, not an error in every item. A remote
+    browser renders on its own platform: the platform-bound references (captures) are named for it."""
     config = session.config
     if hasattr(config, "workerinput") or config.option.collectonly:
         return  # the controller has checked already
-    for option in ("--browser-server", "--cdp-endpoint"):
+    for option, kind in (("--browser-server", "server"), ("--cdp-endpoint", "cdp")):
         url = config.getoption(option)
         if url:
             why = unreachable(url)
             if why:
                 raise pytest.UsageError(f"{option} {url} is not reachable: {why}; start one with "
-                                        f"`regress remote {'server' if 'server' in option else 'cdp'}`")
+                                        f"`regress remote {kind}`")
+            try:
+                render_on(browser_platform(**{kind: url}))
+            except Exception as err:  # a port that answers, but not as a browser
+                raise pytest.UsageError(f"{option} {url}: cannot use it as a browser: {err}".splitlines()[0]) from None
 
 
 def unreachable(url: str, timeout: float = REACH_TIMEOUT_S) -> str | None:

@@ -26,6 +26,7 @@ from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
 from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RecordLockError, RunRecord, record_lock
+from ..run.references import record_command
 from ..run.summary import write_summary
 from .private_api import start_junitxml
 from .state import SessionState, notes_of, session_state
@@ -144,6 +145,14 @@ def viewport_of(nodeid: str, viewports) -> str | None:
     return None
 
 
+def record_command_of(config: pytest.Config) -> str:
+    """What records this run's target's missing references (with --base-url, as this run was given it)."""
+    state = session_state(config)
+    if hasattr(config, "workerinput"):
+        return record_command(state.target.name)
+    return record_command(state.target.name, config.getoption("--base-url", None), config.getoption("--baselines-dir"))
+
+
 def kind_of(keywords, kind_names) -> str:
     names = set(keywords)  # under xdist keywords is a plain dict of names
     return next((k for k in kind_names if k in names), PYTHON_KIND)
@@ -189,6 +198,7 @@ class ReportPlugin:
             target=self.state.target.name,
             rules=self.state.target.rules,
             news_day=self.state.news_day if self.state.demo_site is not None else None,
+            record_command=record_command_of(self.config),
         )
         for nodeid, message in self.state.collect_errors:  # those before the run was activated
             self.collection_failed(nodeid, message)
@@ -274,6 +284,8 @@ class ReportPlugin:
         for line in notes.remarks:
             if line not in entry.remarks:  # a traced re-run says them again
                 entry.remarks.append(line)
+        if notes.missing:
+            entry.missing = notes.missing
         for line in notes.baselines_written:
             if line not in self.state.baselines_written:
                 self.state.baselines_written.append(line)

@@ -21,7 +21,8 @@ from ..checks import kinds
 from ..model.scenario import scenario_files
 from ..run.artifacts import rotate
 from ..run.baselines import remove_stale_temp_files
-from . import reporting
+from ..run.references import platform_name
+from . import missing, reporting
 from .collect import uses_the_site
 from .private_api import dist_given
 from .state import SessionState, session_state
@@ -97,12 +98,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 @pytest.hookimpl(trylast=True)  # after --shard and -k/-m have deselected
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
-    if hasattr(config, "workerinput") or config.option.collectonly:
+    if config.option.collectonly:
+        return
+    missing.note(config, session.items)  # every process: which references each item lacks
+    if hasattr(config, "workerinput"):
         return
     scenario_errors = any(nodeid.split("::")[0].endswith((".yaml", ".yml"))
                           for nodeid, _ in session_state(config).collect_errors)
     if scenario_errors or any(uses_the_site(item) for item in session.items):
-        activate(config)
+        state = session_state(config)
+        if state.base_url:  # an unreachable target is said first: no reference would help it
+            _check_reachable(state.base_url)
+        missing.say_once(config)  # a run that cannot compare at all stops here, before anything starts
+        activate(config, reachable=bool(state.base_url))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -114,12 +122,14 @@ def pytest_configure_node(node) -> None:
     node.workerinput["regress_base_url"] = state.base_url
     node.workerinput["regress_latest"] = str(state.latest)
     node.workerinput["regress_target"] = state.target.name
+    node.workerinput["regress_platform"] = platform_name()  # a remote browser's, when it renders
 
 
-def activate(config: pytest.Config) -> None:
-    """Start the demo site without --base-url (once), check the target answers, and only then,
-    once the run really starts, rotate reports/latest in and start the report: a run stopped by
-    a usage error leaves the last run's folder where `regress approve` looks for it."""
+def activate(config: pytest.Config, reachable: bool = False) -> None:
+    """Start the demo site without --base-url (once), check the target answers (``reachable``: it was
+    checked already), and only then, once the run really starts, rotate reports/latest in and start
+    the report: a run stopped by a usage error leaves the last run's folder where `regress approve`
+    looks for it."""
     state = session_state(config)
     if state.latest is not None:
         return
@@ -130,7 +140,8 @@ def activate(config: pytest.Config) -> None:
                                           news_day=state.news_day).start()
         state.base_url = site.url
         config.add_cleanup(site.stop)
-    _check_reachable(state.base_url)
+    if not reachable:
+        _check_reachable(state.base_url)
     state.latest = rotate(state.options.reports_dir)
     terminal = config.pluginmanager.get_plugin("terminalreporter")
     for path in remove_stale_temp_files(state.baselines_dir):

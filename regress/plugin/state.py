@@ -11,6 +11,7 @@ import pytest
 from ..checks import load_suite_scenario_files
 from ..model.scenario import ScenarioSet, Settings, Target, scenario_files
 from ..run.record import ItemNotes
+from ..run.references import Needs
 from .options import Options
 
 
@@ -29,6 +30,8 @@ class SessionState:
     baselines_written: list[str] = field(default_factory=list)
     collect_errors: list[tuple[str, str]] = field(default_factory=list)  # (node id, message)
     shard: tuple[int, int] | None = None
+    needs: Needs | None = None  # the reference files the collected items compare with (plugin/missing.py)
+    said_missing: bool = False  # the controller looked at them once
     _scenarios: ScenarioSet | None = field(default=None, repr=False)
 
     def scenarios(self) -> ScenarioSet:

@@ -55,7 +55,8 @@ def enabled(config: pytest.Config) -> bool:
 def wants_rerun(item: pytest.Item) -> bool:
     return (isinstance(item, pytest.Function) and uses_the_site(item)
             and item.get_closest_marker("visual") is None and not _keeps_a_reference(item)
-            and item.get_closest_marker("changes_state") is None)
+            and item.get_closest_marker("changes_state") is None
+            and not notes_of(item).missing)  # a reference not recorded yet: a trace shows nothing of it
 
 
 def _keeps_a_reference(item: pytest.Item) -> bool:

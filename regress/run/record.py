@@ -99,6 +99,7 @@ class ItemNotes:
     # What the report shows of the item, passed or not: the tool that judged it and its version,
     # what a check found but did not fail on (known violations, stale ones)
     remarks: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # its reference files not recorded yet, found before the run
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -108,7 +109,7 @@ class ItemNotes:
         return cls(reference=_reference(data.get("reference")), baselines_written=list(data.get("baselines_written") or []),
                    traces=list(data.get("traces") or []), retrace=data.get("retrace"),
                    failure=_failure(data.get("failure")), left_out=data.get("left_out"),
-                   remarks=list(data.get("remarks") or []))
+                   remarks=list(data.get("remarks") or []), missing=list(data.get("missing") or []))
 
     def attach(self, user_properties: list) -> None:
         """Put (or replace) this item's notes in a report's user_properties."""
@@ -139,6 +140,7 @@ class ItemRecord:
     rejected: bool = False  # a reviewer turned the change down: regress approve skips it
     left_out: str | None = None  # why this target's rules leave the item out (skipped, with that reason)
     remarks: list[str] = field(default_factory=list)  # ItemNotes.remarks: shown in the report whatever the status
+    missing: list[str] = field(default_factory=list)  # its reference files that were not recorded yet
 
     @property
     def failing(self) -> bool:
@@ -158,6 +160,7 @@ class ItemRecord:
         values["failure"] = _failure(data.get("failure"))
         values["traces"] = list(data.get("traces") or [])
         values["remarks"] = list(data.get("remarks") or [])
+        values["missing"] = list(data.get("missing") or [])
         return cls(**values)
 
 
@@ -183,6 +186,7 @@ class RunRecord:
     duration: float | None = None
     items: list[ItemRecord] = field(default_factory=list)
     shards: list[str] | None = None
+    record_command: str | None = None  # what records the target's missing references (regress reference ...)
     version: int = VERSION
 
     def to_json(self) -> dict:
@@ -345,6 +349,7 @@ RUN_SCHEMA = {
         "exitstatus": {"type": ["integer", "null"]},
         "duration": {"type": ["number", "null"], "minimum": 0},
         "shards": {"type": ["array", "null"], "items": {"type": "string"}},
+        "record_command": _STR_OR_NULL,  # added later: optional
         "items": {
             "type": "array",
             "items": {
@@ -366,6 +371,7 @@ RUN_SCHEMA = {
                     "rejected": {"type": "boolean"},  # added later: optional
                     "left_out": _STR_OR_NULL,  # why this target's rules leave the item out; added later: optional
                     "remarks": {"type": "array", "items": {"type": "string"}},  # added later: optional
+                    "missing": {"type": "array", "items": {"type": "string"}},  # added later: optional
                 },
             },
         },

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import difflib
 import enum
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.project import shown_path
-from .baselines import REFERENCE_SUFFIXES, write_atomic
+from .baselines import REFERENCE_SUFFIXES, is_reference_file, write_atomic
 from .record import ItemNotes, ReferenceRecord
 
 DIFF_TEXT_LINES = 2000  # a text diff longer than this is cut (the files are in the artifacts)
@@ -78,8 +79,28 @@ def decide(mode: UpdateMode, expected: bool, matches: bool | None) -> Verdict:
 
 # --- naming ------------------------------------------------------------------------------------
 
+# The machine's platform as a run names it; set it to try another platform's run (REGRESS_PLATFORM=mac).
+PLATFORM_ENV = "REGRESS_PLATFORM"
+PLATFORMS = {"linux": "linux", "darwin": "mac", "win32": "windows"}  # sys.platform -> the name in baselines
+_rendering: str | None = None  # the platform a remote browser renders on (render_on), for this process
+
+
+def machine_platform() -> str:
+    """This machine's platform: ``$REGRESS_PLATFORM``, else sys.platform's name (linux, mac, windows)."""
+    return os.environ.get(PLATFORM_ENV) or PLATFORMS.get(sys.platform, sys.platform)
+
+
+def render_on(platform: str | None) -> None:
+    """Name this process's platform-bound references for ``platform``: a remote browser's, which
+    renders the pixels (None: this machine's again)."""
+    global _rendering
+    _rendering = platform
+
+
 def platform_name() -> str:
-    return {"linux": "linux", "darwin": "mac", "win32": "windows"}.get(sys.platform, sys.platform)
+    """The platform whose pixels this process's browser renders: a remote browser's (render_on),
+    else this machine's."""
+    return _rendering or machine_platform()
 
 
 def reference_path(root: Path, scenario: str, check: str, viewport: str, suffix: str, *,
@@ -203,3 +224,86 @@ class Reference:
         if verdict.fails:
             self.save_failure(actual)
         return verdict
+
+
+# --- before a run: the references its items compare with, and which are missing --------------------
+
+PLATFORM_TITLES = {"linux": "Linux", "mac": "macOS", "windows": "Windows"}
+
+
+def record_command(target: str, base_url: str | None = None, baselines_dir: str | None = None) -> str:
+    """The command that records a target's missing references; ``base_url`` and ``baselines_dir``: the
+    ones this run was given on its command line (a target's own URL needs no repeating)."""
+    import shlex
+
+    given = [("--base-url", base_url), ("--baselines-dir", baselines_dir)]
+    return " ".join([f"regress reference --target {target}",
+                     *(f"{option} {shlex.quote(str(value))}" for option, value in given if value)])
+
+
+def other_platforms(path: Path) -> list[str]:
+    """The platforms other than this run's that have ``path``: a platform-bound reference
+    (``...-<browser>-<platform>.<suffix>``, see :func:`reference_path`) recorded elsewhere."""
+    stem, _, suffix = path.name.partition(".")
+    mine = f"-{platform_name()}"
+    if not stem.endswith(mine) or not path.parent.is_dir():
+        return []
+    prefix, found = stem[: -len(mine)], []
+    for sibling in path.parent.glob(f"{prefix}-*.{suffix}"):
+        platform = sibling.name[len(prefix) + 1: -len(suffix) - 1]
+        if platform and "-" not in platform and platform != platform_name() and sibling.is_file():
+            found.append(platform)
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The reference files a run's items compare with (node id -> files) in the target's
+    baselines folder ``root``, looked up before any page opens."""
+    root: Path
+    by_item: dict[str, tuple[Path, ...]]
+
+    @property
+    def files(self) -> set[Path]:
+        return {path for paths in self.by_item.values() for path in paths}
+
+    @property
+    def missing(self) -> dict[str, tuple[Path, ...]]:
+        """Each item that lacks a reference, with the ones it lacks."""
+        out = {}
+        for nodeid, paths in self.by_item.items():
+            lacking = tuple(path for path in paths if not path.is_file())
+            if lacking:
+                out[nodeid] = lacking
+        return out
+
+    def none_recorded(self) -> bool:
+        """The run compares with references and the target has none at all, of any kind: a first run."""
+        return bool(self.files) and not has_references(self.root)
+
+    def recorded_elsewhere(self) -> list[str]:
+        """The platforms the run's platform-bound references (captures) are recorded for, when not
+        one of them is recorded for this run's platform; else []."""
+        bound = [path for path in self.files if path.name.partition(".")[0].endswith(f"-{platform_name()}")]
+        if not bound or any(path.is_file() for path in bound):
+            return []
+        return sorted({platform for path in bound for platform in other_platforms(path)})
+
+    def no_references_message(self, target: str, command: str, shown) -> str:
+        return (f"target {target} has no references yet: {shown(self.root)} holds none of the {len(self.files)} "
+                f"reference files this run compares with. Record them with `{command}`, then run again.")
+
+    def other_platform_message(self, platforms: list[str], command: str, shown) -> str:
+        here, there = platform_name(), platforms[0]
+        title = PLATFORM_TITLES.get(there, there)
+        bound = sum(1 for path in self.files if path.name.partition(".")[0].endswith(f"-{here}"))
+        return (f"no visual baselines for {here}: the {bound} captures this run compares are recorded in "
+                f"{shown(self.root)} for {', '.join(platforms)} only, and pixels differ between platforms. "
+                f"Render where they were recorded: start `regress remote server` on a {title} host and run again "
+                f"with the `--browser-server ws://...` it prints. Or record {here} baselines with `{command}`, "
+                "or leave the visual checks out with -m 'not visual'.")
+
+
+def has_references(root: Path) -> bool:
+    """Whether ``root`` holds any reference file, of any format, at any depth."""
+    return root.is_dir() and any(is_reference_file(path) for path in root.rglob("*"))

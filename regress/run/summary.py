@@ -51,6 +51,7 @@ def render_summary(run: RunRecord, groups=None, *, artifact: str | None = None, 
     else:
         out.append("None.")
     out.append("")
+    out += _missing(run)
 
     shared = [g for g in groups if g.shared]
     if groups:
@@ -68,6 +69,18 @@ def render_summary(run: RunRecord, groups=None, *, artifact: str | None = None, 
     if reviewable:
         out += _review_commands(run, reviewable, artifact, run_id)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _missing(run: RunRecord) -> list[str]:
+    """The items whose references were not recorded yet, once, with the command that records them."""
+    lacking = [item for item in run.items if item.missing]
+    if not lacking:
+        return []
+    out = [f"### References not recorded yet ({len(lacking)} items)", ""]
+    out += [f"- {_code(item.nodeid)}: {', '.join(_code(path) for path in item.missing)}" for item in lacking[:MAX_ROWS]]
+    if len(lacking) > MAX_ROWS:
+        out.append(f"- and {len(lacking) - MAX_ROWS} more: see `run.json` of the report.")
+    return out + ["", f"Record them with {_code(run.record_command or 'regress reference')}.", ""]
 
 
 def _review_commands(run: RunRecord, reviewable: list[ItemRecord], artifact, run_id) -> list[str]:

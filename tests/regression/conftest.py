@@ -19,6 +19,14 @@ def pytest_configure(config):
                                        "(recorded by `regress reference`)")
 
 
+def pytest_collection_modifyitems(items):
+    """A chrome test compares with the target's chrome reference: the plugin looks the file up before
+    the run (a target with none says so once, not in every chrome test)."""
+    for item in items:
+        if item.get_closest_marker("chrome") is not None:
+            item.add_marker(pytest.mark.reference(CHROME_FILE))
+
+
 @pytest.fixture(scope="session")
 def seed():
     """The news of the seed's day: what the pinned rules compare exactly."""
