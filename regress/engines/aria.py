@@ -63,20 +63,26 @@ _ATTR = re.compile(r"\[[^\]]*\]")
 
 def parse(text: str) -> list[Node]:
     """The top-level nodes of an aria snapshot; AriaSyntaxError saying what is wrong."""
+    nodes, mode = parse_template(text)
+    if mode is not None:
+        raise AriaSyntaxError("/children at the top level: that is a template's, not a snapshot's")
+    return nodes
+
+
+def parse_template(text: str) -> tuple[list[Node], str | None]:
+    """A template's top-level nodes and how they are matched (its top-level ``/children``, or None)."""
     try:
         doc = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (the base loader builds strings only)
     except yaml.YAMLError as err:
         raise AriaSyntaxError(f"not YAML: {str(err).splitlines()[0]}") from None
     if doc is None:
-        return []
+        return [], None
     if not isinstance(doc, list):
         raise AriaSyntaxError("an aria snapshot is a YAML sequence (lines starting with '- ')")
     children, props, mode = _items(doc)
     if props:
         raise AriaSyntaxError(f"property /{props[0][0]} outside a node")
-    if mode is not None:
-        raise AriaSyntaxError("/children at the top level: that is a template's, not a snapshot's")
-    return list(children)
+    return list(children), mode
 
 
 def _items(items: list) -> tuple[tuple[Node, ...], tuple[tuple[str, str], ...], str | None]:
@@ -227,14 +233,19 @@ def find_runs(tree: list[Node], part: list[Node]) -> set[Path]:
 def as_template(tree: list[Node], news: set[Path]) -> list[Node]:
     """The tree with the nodes at ``news`` (and all below them) matched by role and structure:
     each name and text becomes :data:`ANY`, and their children are matched as Playwright's
-    ``contain`` (the template's nodes, in order; others may come between them)."""
-    def walk(node: Node, at: Path, inside: bool) -> Node:
+    ``contain`` (the template's nodes, in order; others may come between them). A name made of
+    news above them is news too: one that holds a news node's name or text (a link named by the
+    thumbnail it wraps, a figure by its caption) becomes :data:`ANY`; the rest stays as it is."""
+    def walk(node: Node, at: Path, inside: bool) -> tuple[Node, list[str]]:
         inside = inside or at in news
-        children = tuple(walk(child, at + (i,), inside) for i, child in enumerate(node.children))
-        if not inside:
-            return replace(node, children=children)
-        return replace(node, name=ANY if node.name else "", pattern=bool(node.name),
-                       text=None if node.text is None else ANY, children=children,
-                       mode=CONTAIN if children else node.mode)
+        walked = [walk(child, at + (i,), inside) for i, child in enumerate(node.children)]
+        children, words = tuple(n for n, _ in walked), [w for _, found in walked for w in found]
+        if inside:
+            return replace(node, name=ANY if node.name else "", pattern=bool(node.name),
+                           text=None if node.text is None else ANY, children=children,
+                           mode=CONTAIN if children else node.mode), words + [w for w in (node.name, node.text) if w]
+        if node.name and not node.pattern and any(word in node.name for word in words):
+            return replace(node, name=ANY, pattern=True, children=children), words
+        return replace(node, children=children), words
 
-    return [walk(node, (i,), False) for i, node in enumerate(tree)]
+    return [walk(node, (i,), False)[0] for i, node in enumerate(tree)]
