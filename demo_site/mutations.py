@@ -1074,3 +1074,30 @@ register(Mutation(
     response_filter=_html_filter(r'(<input type="search" name="kwd") placeholder="Search The Korea Times" '
                                  r'aria-label="Search keyword"', r"\1", page="article"),
 ))
+
+
+# -- the accessibility tree (what a screen reader reads; the page looks the same) ------------------
+register(Mutation(
+    name="button-labels-display-none",
+    description="The visually hidden button labels become `display: none` (a CSS clean-up of .btn_label): "
+                "nothing changes on screen, but the menu's icon buttons lose their accessible names and the "
+                "share links keep only their icon's letter.",
+    extra_css=".btn_label { display: none; }",
+))
+
+register(Mutation(
+    name="headline-h2",
+    description="The article template demotes the headline to an <h2> (an SEO change) and the stylesheet "
+                "follows it, so it looks the same: the page has no level-1 heading.",
+    response_filter=_chain(
+        _html_filter(r'<div class="view_headline"><h1>(.*?)</h1>', r'<div class="view_headline"><h2>\1</h2>'),
+        _asset_filter("/static/css/site.css", ".view_headline h1", ".view_headline h2")),
+))
+
+register(Mutation(
+    name="footer-link-div",
+    description="The footer's Contact Us link becomes a <div> with a click handler (a tracking wrapper): "
+                "a mouse can still follow it, a keyboard or a screen reader finds no link.",
+    response_filter=_html_filter(r'<a href="/www/about/contact\.html">Contact Us</a>',
+                                 """<div onclick="location.href='/www/about/contact.html'">Contact Us</div>"""),
+))

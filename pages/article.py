@@ -45,6 +45,18 @@ class Article(Region):
         return self.find(".view_date")
 
     @property
+    def times(self):
+        """The posted and updated instants (the dates' <time> elements, without their labels)."""
+        return self.dates.locator("time")
+
+    @property
+    def head(self):
+        """The story's head as a reader meets it, in page order: the category, the headline, the
+        dates, the tools and the byline. The template gives them no wrapper of their own: five
+        elements (the photo and sub-headline between dates and byline are not the head's)."""
+        return self.find(".view_cate, .view_headline, .view_date, .view_tools, .view_byline")
+
+    @property
     def posted(self):
         return self.find(self.posted_selector)
 

@@ -77,8 +77,8 @@ class CheckKind:
 
 # The kind modules, loaded once by kinds(): an explicit list, so the registry does not depend on
 # which kind module some caller imported first. A new kind adds its module here.
-KIND_MODULES = ("accessibility", "font_controls", "layout", "links", "metadata", "page_health", "print_preview",
-                "spacing", "styles", "visual")
+KIND_MODULES = ("accessibility", "aria_snapshot", "font_controls", "layout", "links", "metadata", "page_health",
+                "print_preview", "spacing", "styles", "visual")
 
 _KINDS: dict[str, CheckKind] = {}
 

@@ -195,6 +195,14 @@ SETTINGS_SCHEMA = Nested({
         "tolerance_px": Field(float, required=True, min=0,
                               doc="how far (CSS px) a gap may differ from its reference"),
     }, default={"tolerance_px": 0.5}, doc="the spacing check"),
+    "aria_snapshot": Nested({
+        # What is news on a live target; component names, checked when scenarios load.
+        "live": Nested({
+            "dynamic": Field(list[str], default=[],
+                             doc="components whose accessible names and text are news: on live targets "
+                                 "an aria_snapshot check matches them by role and structure (names as /.+/)"),
+        }, default={"dynamic": []}, doc="what is news on a live target"),
+    }, default={"live": {"dynamic": []}}, doc="accessibility-tree references (the aria_snapshot check)"),
     "layout_shift": Nested({
         "budget": Field(float, required=True, min=0,
                         doc="the highest cumulative layout shift (largest session window) a page may have"),
@@ -213,7 +221,8 @@ PINNED_TARGET = "demo"
 
 # Scenario files may overlay these sections. Not `viewports` (scenarios pick
 # viewports by name) nor `site` (identity and the sensitive-host safety list).
-OVERRIDABLE = ("font_controls", "layout_shift", "links", "page_health", "print_preview", "spacing", "visual")
+OVERRIDABLE = ("aria_snapshot", "font_controls", "layout_shift", "links", "page_health", "print_preview", "spacing",
+               "visual")
 OVERLAY_SCHEMA = Nested({k: SETTINGS_SCHEMA.fields[k] for k in OVERRIDABLE}, partial=True,
                         doc="site settings laid over the file's for this scenario")
 
@@ -512,6 +521,7 @@ COMPONENT_SETTINGS: dict[KeyPath, Field] = {
     ("visual", "live", "mask_text"): ComponentList(),
     ("visual", "live", "mask"): ComponentList(),
     ("visual", "live", "skip"): MapOf(ComponentName(), Field(str, min=1)),
+    ("aria_snapshot", "live", "dynamic"): ComponentList(),
 }
 
 

@@ -953,3 +953,34 @@ oracle(
     "search-field-unlabelled",
     expect=[new_violation("search_accessibility", "label", "menu.search")],
 )
+
+
+# -- the accessibility tree (the aria_snapshot kind) -------------------------------------------------
+ARIA = ARTICLE + "aria_{}[*]"
+
+
+def tree_line(check: str, line: str) -> Expect:
+    """A whole line of the aria_snapshot kind's unified diff: ``-`` the reference's, ``+`` the page's
+    (a pattern: on live targets the news in it is written /.+/)."""
+    return Expect(ARIA.format(check), rf"(?m)^{line}$")
+
+
+oracle(
+    "button-labels-display-none",
+    viewports=("desktop", "mobile"),
+    expect=[tree_line("menu", re.escape('-  - button "all menu"')), tree_line("menu", re.escape("+  - button")),
+            tree_line("share_bar", re.escape('-    - link "f facebook"')),
+            tree_line("share_bar", re.escape('+    - link "f"'))],
+)
+
+oracle(
+    "headline-h2",
+    expect=[tree_line("article_head", r"-- heading \S.* \[level=1\]"),
+            tree_line("article_head", r"\+- heading \S.* \[level=2\]")],
+)
+
+oracle(
+    "footer-link-div",
+    expect=[tree_line("footer", re.escape('-      - link "Contact Us"')),
+            tree_line("footer", re.escape("+    - listitem: Contact Us"))],
+)

@@ -40,7 +40,8 @@ def _line_of(text: str, marker: str) -> int:
     ("bystanders: [article.headline,", "bystanders: [article.headlin,", "font_controls.bystanders[0]"),
     ("hidden: [menu.gnb,", "hidden: [menu.gnbb,", "print_preview.hidden[0]"),
     ("article.caption, article.body]", "article.caption, article.bodies]", "print_preview.shown[5]"),
-], ids=["bystanders", "hidden", "shown"])
+    ("dynamic: [date_line,", "dynamic: [date_lin,", "aria_snapshot.live.dynamic[0]"),
+], ids=["bystanders", "hidden", "shown", "aria-dynamic"])
 def test_a_wrong_component_in_the_settings_names_the_file_line_key_and_valid_names(tmp_path, old, new, key):
     text = SETTINGS.read_text(encoding="utf-8")
     assert text.count(old) == 1

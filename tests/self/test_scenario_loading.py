@@ -194,7 +194,7 @@ BAD_SCENARIOS = [
      "could not determine a constructor"),
     ("recursive-alias", "defaults: &d\n  x: *d\nscenarios: []\n", 2, "defaults.x", "recursive alias"),
     ("defaults-overrides-site", "defaults:\n  site: {name: x}\nscenarios: []\n", 2, "defaults.site",
-     "unknown key 'site'; valid: font_controls, layout_shift, links, page_health, print_preview, spacing, viewports, visual"),
+     "unknown key 'site'; valid: aria_snapshot, font_controls, layout_shift, links, page_health, print_preview, spacing, viewports, visual"),
     ("override-wrong-type", "scenarios:\n  - name: a\n    page: /a\n    settings:\n"
      "      visual: {threshold: high}\n", 5, "scenarios[0].settings.visual.threshold",
      "expected number, got string 'high'"),
