@@ -26,7 +26,7 @@ from ..run import baselines, checkout
 from ..run.baselines import write_atomic
 from ..run.html import iso, render_pending, render_report
 from ..run.record import RUN_JSON, FailureRecord, ItemNotes, ItemRecord, RecordLockError, RunRecord, record_lock
-from ..run.references import record_command
+from ..run.references import any_platform, record_command
 from ..run.summary import write_summary
 from .private_api import start_junitxml
 from .state import SessionState, notes_of, session_state
@@ -113,7 +113,8 @@ def browser_names(config: pytest.Config) -> list[str]:
 
 def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
     """Reference files of the target's baselines folder, of any format, that no check of the
-    scenarios declares (``CheckKind.reference_files``) for any of ``browsers``."""
+    scenarios declares (``CheckKind.reference_files``) for any of ``browsers``. Another
+    platform's capture of a used check is used (a Mac's prune keeps the committed Linux ones)."""
     from ..model.scenario import ScenarioError
 
     root = state.baselines_dir
@@ -129,7 +130,8 @@ def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
                 for browser in browsers:
                     used.update(p.resolve() for p in registered[check.kind].reference_files(
                         scenario, check, viewport, root, browser))
-    return sorted(baselines.all_references(root) - used)
+    used_anywhere = {any_platform(path) for path in used}
+    return sorted(path for path in baselines.all_references(root) - used if any_platform(path) not in used_anywhere)
 
 
 # --- the report plugin (controller) -------------------------------------------------------

@@ -121,6 +121,16 @@ def reference_path(root: Path, scenario: str, check: str, viewport: str, suffix:
     return path
 
 
+def any_platform(path: Path) -> Path:
+    """``path`` with its platform (``-<browser>-<platform>.<suffix>``) blanked: two machines'
+    references of the same check are one reference (neither is stale to the other)."""
+    head, dot, suffix = path.name.partition(".")
+    for platform in set(PLATFORMS.values()) | {machine_platform(), platform_name()}:
+        if head.endswith(f"-{platform}"):
+            return path.with_name(f"{head[:-len(platform)]}*{dot}{suffix}")
+    return path
+
+
 def baseline_path(scenario: str, check: str, viewport: str, browser: str, root: Path) -> Path:
     """A visual item's PNG: ``baselines/<scenario>/<check>-<viewport>-<browser>-<platform>.png``."""
     return reference_path(root, scenario, check, viewport, "png", browser=browser)
