@@ -25,10 +25,10 @@ reference: setup
 	$(VENV)/bin/regress reference $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(TARGET),--target $(TARGET)) $(ARGS)
 
 ## make test [WORKERS=2]: the project's own tests, which include the regression suite, on two xdist workers
-## (the mutation catalog is one unit on one of them)
+## (--dist loadfile: the mutation catalog, one file, is one unit on one of them)
 test: setup
 	$(VENV)/bin/lint-imports
-	$(PYTEST) tests -n $(or $(WORKERS),2) --dist loadgroup $(ARGS)
+	$(PYTEST) tests -n $(or $(WORKERS),2) --dist loadfile $(ARGS)
 
 ## make catalog [MODES=pinned-day1,live-day1,live-day2]: the mutation catalog in every mode (make test runs pinned-day1)
 catalog: setup

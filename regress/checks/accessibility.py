@@ -222,12 +222,13 @@ def _page(ctx, options):
 
 def observe(page, site, options) -> list[axe.Violation]:
     """axe's violations in the check's scope at ``impact`` and above, each element named by the
-    innermost component it sits in (a tie: the scope, else the first in the page objects' list)."""
+    innermost component it sits in (a tie: the scope, else the component of fewest elements, a
+    part rather than a group of parts such as ``article.head``, then the page objects' order)."""
     scope_name = options["component"]
     axe.inject(page)
     marks = evaluate_components(site, list(COMPONENTS), axe.MARK_JS)
     owners: dict[int, str] = {}
-    for name in [scope_name, *COMPONENTS]:
+    for name in [scope_name, *sorted(COMPONENTS, key=lambda name: len(marks[name]))]:
         for index in marks[name]:
             owners.setdefault(index, name)
     scope = None if scope_name == WHOLE_PAGE else marks[scope_name]

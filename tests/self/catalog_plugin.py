@@ -5,19 +5,14 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 # Where the worker that ran the catalog leaves its table for the controller to print.
 HANDOVER = Path(__file__).resolve().parents[2] / "reports" / "mutation-catalog.json"
 
 
 def pytest_collection_modifyitems(items):
-    """Under ``make test``'s two workers (``-n 2 --dist loadgroup``) the mutation catalog is one
-    unit on one worker (its runs, and the unmutated run they are judged against, live in that
-    process) and it comes first: it is the longest chain, the rest fills the other worker."""
+    """The mutation catalog comes first: under ``make test``'s two workers (``--dist loadfile``)
+    its file is one unit of work and the longest chain; the rest fills the other worker."""
     catalog = [item for item in items if item.nodeid.startswith("tests/self/test_mutations.py")]
-    for item in catalog:
-        item.add_marker(pytest.mark.xdist_group("catalog"))
     ids = {id(item) for item in catalog}
     items[:] = catalog + [item for item in items if id(item) not in ids]
 

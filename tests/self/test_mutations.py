@@ -3,7 +3,9 @@ expectations.py): every mutation is caught by the checks its expectation names, 
 message it names, against the unmutated site in the same session; and every
 check of the regression suite is proven by at least one mutation. The runs and their
 judgement live in catalog.py (with its modes: rules × news day; REGRESS_CATALOG picks them);
-the closing lines and the table are conftest.py's.
+the closing lines and the table are catalog_plugin.py's. Under make test's two workers
+(``--dist loadfile``) this file is one unit of work: the runs, and the unmutated run every
+verdict is judged against, live in the process that runs these tests.
 """
 from __future__ import annotations
 
@@ -97,3 +99,37 @@ def test_every_check_is_proven_by_a_mutation():
     write_coverage(listing)
     unproven = sorted(check for check, caught_by in listing.items() if not caught_by)
     assert not unproven, f"{len(unproven)} check(s) no mutation catches (listing: {COVERAGE_FILE}):\n- " + "\n- ".join(unproven)
+
+
+# --- each check kind fails with a message that names what broke (issue 4), from the same runs ---
+
+# kind -> (mutation, texts the failure report must contain)
+NAMED_FAILURES = {
+    "layout": ("share-button-missing", [
+        "layout check 'components' of scenario 'article' at desktop",
+        "share_bar.buttons: 6 found, expected 7",
+    ]),
+    "links": ("gnb-link-404", [
+        "links check 'menu_links' of scenario 'article' at desktop",
+        "[menu.gnb] 'Finance'", "/www/section/finanace.html: status 404",
+    ]),
+    "font_controls": ("font-up-noop", [
+        "font_controls check 'font_controls' of scenario 'article' at mobile",
+        "Font Size Up changed the body from 18px to 18px, expected 20px",
+    ]),
+    "print_preview": ("print-shows-gnb", [
+        "print_preview check 'print_preview' of scenario 'article' at desktop",
+        "article page: menu.gnb is visible under print media",
+    ]),
+}
+
+
+@pytest.mark.parametrize("kind", list(NAMED_FAILURES))
+def test_failure_names_what_broke(kind):
+    mutation, needles = NAMED_FAILURES[kind]
+    run = CATALOG.result(mutation)  # queued with the others by _start_runs_early
+    failed = [n for n, entry in run.items.items() if entry["kind"] == kind and entry["status"] == "failed"]
+    assert failed, f"{kind} did not fail on {mutation}:\n" + run.describe()
+    missing = [n for n in needles if n not in run.output]
+    assert not missing, f"the {kind} failure report lacks {missing}:\n" + run.describe()
+    assert "Traceback" not in run.output, run.describe()
