@@ -144,6 +144,9 @@ def run(ctx, options) -> None:
     mode = UpdateMode.of(ctx.update_baselines)
     expected, unreadable = _read_reference(reference)
     rows = compare(expected, roles) if expected is not None else None
+    absent = _absent(roles)
+    if absent:  # the report shows it whatever the verdict: what this page could not be judged on
+        ctx.notes.remarks.append(f"absent on this page (not required): {', '.join(absent)}")
     own = _own_problems(roles)  # never written into a reference, whatever the mode
     heading = f"styles check {ctx.check.name!r} of scenario {ctx.scenario.name!r} at {ctx.viewport}"
     if own:
@@ -268,8 +271,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)) + "  " + line[3] for line in lines)
 
 
+def _absent(roles: list[Role]) -> list[str]:
+    return [role.label for role in roles if role.absent and not role.required]
+
+
 def _fail(heading: str, rows: list[Row], roles: list[Role]) -> None:
-    absent = [role.label for role in roles if role.absent and not role.required]
+    absent = _absent(roles)
     note = f"\nabsent on this page (not required): {', '.join(absent)}" if absent else ""
     raise CheckFailure(f"{heading}\n{table(rows)}{note}", [MATCHES])
 

@@ -201,7 +201,16 @@ def test_the_item_writes_its_reference_then_fails_with_a_table(tmp_path, article
     written = context(tmp_path, article, demo.url, "missing", check)
     run(written, check.options)
     assert written.notes.baselines_written == ["new baselines/article/article_styles-desktop.styles.yml"]
-    run(context(tmp_path, article, demo.url, None, check), check.options)  # passes
+    passing = context(tmp_path, article, demo.url, None, check)
+    run(passing, check.options)  # passes, and says what it could not judge
+    assert passing.notes.remarks == [], passing.notes.remarks
+    article.page.evaluate("el => el.remove()", locate(article, "article.related").element_handle())
+    lacking = context(tmp_path, article, demo.url, "changed", check)
+    run(lacking, check.options)  # written as absent: news, a page without a related box passes
+    [remark] = lacking.notes.remarks
+    assert remark.startswith("absent on this page (not required): article.related") and not lacking.notes.baselines_written
+    article.page.reload()
+    settle(article.page)
     restyle(locate(article, "article.headline"), "white-space: nowrap; overflow: hidden; text-overflow: ellipsis")
     failing = context(tmp_path, article, demo.url, None, check)
     with pytest.raises(CheckFailure) as caught:
