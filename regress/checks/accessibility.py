@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Mapping
 
-import jsonschema
 
 from pages.components import COMPONENTS, OPENERS, evaluate_components, locate
 
 from ..browser import axe
 from ..browser.capture import freeze_clock, settle
 from ..browser.rendered import rendered
-from ..run.references import Reference, UpdateMode, Verdict, must_compare, reference_path
+from ..run.references import Reference, check_document, UpdateMode, Verdict, must_compare, reference_path
 from . import CheckFailure, CheckKind, register
 
 NAME = "accessibility"  # the item's one assertion: no violation beyond the baseline
@@ -133,11 +132,7 @@ def parse(data: bytes) -> tuple[dict[Key, int], str | None]:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise BadBaseline(f"not JSON: {err}") from None
-    try:
-        jsonschema.validate(doc, BASELINE_SCHEMA)
-    except jsonschema.ValidationError as err:
-        where = ".".join(str(p) for p in err.absolute_path) or "the top level"
-        raise BadBaseline(f"{where}: {err.message}") from None
+    check_document(doc, BASELINE_SCHEMA, BadBaseline)
     counts = {(rule, component): n for rule, by in doc["violations"].items() for component, n in by.items()}
     return dict(sorted(counts.items())), doc.get("axe_core")
 

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema
 import yaml
 
 from ..browser.capture import freeze_clock
 from ..browser.geometry import Box, boxes
 from ..browser.shifts import NoLayoutShiftEntries, cumulative_layout_shift, layout_shifts, settle_as_a_reader
-from ..run.references import Reference, UpdateMode, Verdict, must_compare, reference_path
+from ..run.references import Reference, check_document, UpdateMode, Verdict, must_compare, reference_path
 from . import CheckFailure, CheckKind, register
 
 SPACING, LAYOUT_SHIFT = "spacing", "layout_shift"  # the kind's two assertions
@@ -173,11 +172,7 @@ def parse_reference(data: bytes) -> dict:
         doc = yaml.safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as err:
         raise BadReference(f"not YAML: {str(err).splitlines()[0]}") from None
-    try:
-        jsonschema.validate(doc, REFERENCE_SCHEMA)
-    except jsonschema.ValidationError as err:
-        where = ".".join(str(p) for p in err.absolute_path) or "the top level"
-        raise BadReference(f"{where}: {err.message}") from None
+    check_document(doc, REFERENCE_SCHEMA, BadReference)
     return {key: ABSENT if value == ABSENT else Spacing(value["arrangement"], value.get("x"), value.get("y"))
             for key, value in doc["pairs"].items()}
 

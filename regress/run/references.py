@@ -21,6 +21,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
 
 from ..model.project import shown_path
 from .baselines import REFERENCE_SUFFIXES, is_reference_file, write_atomic
@@ -140,6 +143,16 @@ def format_of(path: Path | str) -> str:
     """``png``, ``yaml``, ``json`` or ``text``, by the file's suffix."""
     suffix = Path(path).suffix.lower()
     return {".png": "png", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(suffix, "text")
+
+
+def check_document(doc: Any, schema: Mapping[str, Any], error: type[Exception]) -> None:
+    """Validate a reference file's parsed document against its kind's JSON Schema; ``error``
+    (the kind's own) naming the key that is wrong and how."""
+    try:
+        jsonschema.validate(doc, schema)
+    except jsonschema.ValidationError as err:
+        where = ".".join(str(p) for p in err.absolute_path) or "the top level"
+        raise error(f"{where}: {err.message}") from None
 
 
 def text_diff(expected: bytes | None, actual: bytes, expected_name: str = "expected",
