@@ -68,6 +68,11 @@ class CheckKind:
     def reference_files(self, scenario, check, viewport: str, root: Path, browser: str) -> list[Path]:
         return list(self.references(scenario, check, viewport, root, browser)) if self.references else []
 
+    def files_for(self, scenario, check, viewport: str, root: Path, browsers: Sequence[str]) -> list[Path]:
+        """The item's reference files for each browser the run captures with, each once."""
+        return list(dict.fromkeys(path for browser in browsers
+                                  for path in self.reference_files(scenario, check, viewport, root, browser)))
+
     def skipped_on(self, options: Mapping[str, Any], settings: Mapping[str, Any], target) -> Optional[str]:
         return self.skip_reason(options, settings, target) if self.skip_reason else None
 

@@ -93,8 +93,8 @@ def _needs_of_items(config: pytest.Config, items: list[pytest.Item]) -> Needs:
         if item.get_closest_marker("skip") is not None:
             continue
         check = getattr(item, "check", None)
-        files = [path for browser in browsers for path in registry[check.kind].reference_files(
-            item.scenario, check, item.viewport, root, browser)] if check is not None else []
+        files = registry[check.kind].files_for(item.scenario, check, item.viewport, root, browsers) \
+            if check is not None else []
         files += [root / name for mark in item.iter_markers(MARKER) for name in mark.args]
         if files:
             by_item[item.nodeid] = tuple(dict.fromkeys(files))
@@ -113,10 +113,9 @@ def _needs_of_ids(config: pytest.Config, ids) -> Needs:
         scenario, check, viewport = found
         kind = registry[check.kind]
         if left_out_reason(kind, check, scenario, state.target) is None:
-            files = [path for browser in browsers
-                     for path in kind.reference_files(scenario, check, viewport, root, browser)]
+            files = kind.files_for(scenario, check, viewport, root, browsers)
             if files:
-                by_item[nodeid] = tuple(dict.fromkeys(files))
+                by_item[nodeid] = tuple(files)
     return Needs(root, by_item)
 
 

@@ -127,9 +127,8 @@ def unused_baselines(state: SessionState, browsers: list[str]) -> list[Path]:
     for scenario in scenarios:
         for check in scenario.checks:
             for viewport in check.viewports:
-                for browser in browsers:
-                    used.update(p.resolve() for p in registered[check.kind].reference_files(
-                        scenario, check, viewport, root, browser))
+                used.update(p.resolve() for p in registered[check.kind].files_for(scenario, check, viewport, root,
+                                                                                   browsers))
     used_anywhere = {any_platform(path) for path in used}
     return sorted(path for path in baselines.all_references(root) - used if any_platform(path) not in used_anywhere)
 
